@@ -1,0 +1,179 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the configuration of scalefield serve. Every field comes from a
+// flag or, when the flag is not given, from its environment variable;
+// secrets may also come from a file named by <VAR>_FILE.
+type Config struct {
+	Addr            string
+	DatabaseURL     string
+	RedisURL        string
+	WebDir          string
+	JWTKeyFile      string
+	TokenTTL        time.Duration
+	AllowedOrigins  []string
+	LogLevel        slog.Level
+	LogFormat       string
+	Demo            bool
+	DemoPassword    string
+	DemoHECToken    string
+	Pipeline        bool
+	RefineBatchSize int
+	ComplexityLimit int
+	MaxBodyBytes    int64
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		WebDir:          "frontend/dist",
+		JWTKeyFile:      ".data/jwt-ed25519.pem",
+		TokenTTL:        15 * time.Minute,
+		LogLevel:        slog.LevelInfo,
+		LogFormat:       "json",
+		Pipeline:        true,
+		RefineBatchSize: 1000,
+		ComplexityLimit: 1000,
+		MaxBodyBytes:    1 << 20,
+	}
+}
+
+// ParseConfig reads the configuration from args and the environment.
+func ParseConfig(args []string, getenv func(string) string) (Config, error) {
+	cfg := DefaultConfig()
+	fs := flag.NewFlagSet("scalefield serve", flag.ContinueOnError)
+	var origins, level string
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (SCALEFIELD_ADDR)")
+	fs.StringVar(&cfg.DatabaseURL, "database-url", "", "PostgreSQL URL (DATABASE_URL or DATABASE_URL_FILE)")
+	fs.StringVar(&cfg.RedisURL, "redis-url", "", "Redis URL (REDIS_URL or REDIS_URL_FILE)")
+	fs.StringVar(&cfg.WebDir, "web-dir", cfg.WebDir, "directory of the built SPA; empty for none (SCALEFIELD_WEB_DIR)")
+	fs.StringVar(&cfg.JWTKeyFile, "jwt-key-file", cfg.JWTKeyFile, "Ed25519 PKCS#8 PEM key for access tokens, created if missing; share it between replicas (SCALEFIELD_JWT_KEY_FILE)")
+	fs.DurationVar(&cfg.TokenTTL, "token-ttl", cfg.TokenTTL, "access token lifetime (SCALEFIELD_TOKEN_TTL)")
+	fs.StringVar(&origins, "allowed-origins", "", "comma-separated extra Origin host patterns for the WebSocket (SCALEFIELD_ALLOWED_ORIGINS)")
+	fs.StringVar(&level, "log-level", "info", "debug, info, warn or error (SCALEFIELD_LOG_LEVEL)")
+	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "json or text (SCALEFIELD_LOG_FORMAT)")
+	fs.BoolVar(&cfg.Demo, "demo", false, "create the demo tenant, admin and HEC token if missing (SCALEFIELD_DEMO)")
+	fs.BoolVar(&cfg.Pipeline, "pipeline", cfg.Pipeline, "run the pipeline stages in this process (SCALEFIELD_PIPELINE)")
+	fs.IntVar(&cfg.RefineBatchSize, "refine-batch-size", cfg.RefineBatchSize, "Bronze records per refine transaction (SCALEFIELD_REFINE_BATCH_SIZE)")
+	fs.IntVar(&cfg.ComplexityLimit, "graphql-complexity-limit", cfg.ComplexityLimit, "maximum GraphQL operation complexity (SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT)")
+	fs.Int64Var(&cfg.MaxBodyBytes, "graphql-max-body-bytes", cfg.MaxBodyBytes, "maximum GraphQL request body (SCALEFIELD_GRAPHQL_MAX_BODY_BYTES)")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+
+	// Environment variables fill in what no flag set.
+	env := map[string]string{
+		"addr": "SCALEFIELD_ADDR", "database-url": "DATABASE_URL", "redis-url": "REDIS_URL",
+		"web-dir": "SCALEFIELD_WEB_DIR", "jwt-key-file": "SCALEFIELD_JWT_KEY_FILE", "token-ttl": "SCALEFIELD_TOKEN_TTL",
+		"allowed-origins": "SCALEFIELD_ALLOWED_ORIGINS", "log-level": "SCALEFIELD_LOG_LEVEL", "log-format": "SCALEFIELD_LOG_FORMAT",
+		"demo": "SCALEFIELD_DEMO", "pipeline": "SCALEFIELD_PIPELINE", "refine-batch-size": "SCALEFIELD_REFINE_BATCH_SIZE",
+		"graphql-complexity-limit": "SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT", "graphql-max-body-bytes": "SCALEFIELD_GRAPHQL_MAX_BODY_BYTES",
+	}
+	for name, key := range env {
+		if set[name] {
+			continue
+		}
+		v, err := lookupEnv(getenv, key)
+		if err != nil {
+			return cfg, err
+		}
+		if v == "" {
+			continue
+		}
+		if err := fs.Set(name, v); err != nil {
+			return cfg, fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	var err error
+	if cfg.DemoPassword, err = lookupEnv(getenv, "SCALEFIELD_DEMO_PASSWORD"); err != nil {
+		return cfg, err
+	}
+	if cfg.DemoHECToken, err = lookupEnv(getenv, "SCALEFIELD_DEMO_HEC_TOKEN"); err != nil {
+		return cfg, err
+	}
+	// Flag values were parsed before the environment filled them in.
+	if origins != "" {
+		for _, o := range strings.Split(origins, ",") {
+			if o = strings.TrimSpace(o); o != "" {
+				cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
+			}
+		}
+	}
+	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
+		return cfg, fmt.Errorf("log level %q: want debug, info, warn or error", level)
+	}
+	return cfg, cfg.Validate()
+}
+
+// lookupEnv returns the variable key, or the contents of the file named by
+// key_FILE. Setting both is an error.
+func lookupEnv(getenv func(string) string, key string) (string, error) {
+	v, file := getenv(key), getenv(key+"_FILE")
+	if file == "" {
+		return v, nil
+	}
+	if v != "" {
+		return "", fmt.Errorf("both %s and %s_FILE are set", key, key)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", key, err)
+	}
+	return strings.TrimSpace(string(data)), nil
+}
+
+// Validate fails on any value that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("addr %q: %w", c.Addr, err))
+	}
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("database URL is required (--database-url or DATABASE_URL)"))
+	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		errs = append(errs, errors.New("database URL must be a postgres:// URL"))
+	}
+	if c.RedisURL == "" {
+		errs = append(errs, errors.New("redis URL is required (--redis-url or REDIS_URL)"))
+	} else if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+		errs = append(errs, errors.New("redis URL must be a redis:// or rediss:// URL"))
+	}
+	if c.JWTKeyFile == "" {
+		errs = append(errs, errors.New("jwt key file is required"))
+	}
+	if c.TokenTTL < time.Minute || c.TokenTTL > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("token TTL %s: must be between 1m and 24h", c.TokenTTL))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, fmt.Errorf("log format %q: want json or text", c.LogFormat))
+	}
+	if c.RefineBatchSize < 1 || c.RefineBatchSize > 10000 {
+		errs = append(errs, fmt.Errorf("refine batch size %d: must be 1..10000", c.RefineBatchSize))
+	}
+	if c.ComplexityLimit < 10 {
+		errs = append(errs, fmt.Errorf("graphql complexity limit %d: must be at least 10", c.ComplexityLimit))
+	}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Errorf("graphql max body bytes %d: must be at least 1024", c.MaxBodyBytes))
+	}
+	if c.WebDir != "" {
+		if st, err := os.Stat(c.WebDir); err != nil || !st.IsDir() {
+			errs = append(errs, fmt.Errorf("web dir %q: not a directory (build the SPA with `npm run build`, or pass --web-dir='')", c.WebDir))
+		}
+	}
+	return errors.Join(errs...)
+}

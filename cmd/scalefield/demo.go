@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+
+	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/auth"
+	"github.com/scalefield/scalefield/store"
+)
+
+// The demo tenant made by --demo.
+const (
+	demoTenantSlug = "demo"
+	demoAdminEmail = "admin@demo.scalefield.local"
+)
+
+// seedDemo creates the demo tenant, its admin and an HEC token when the
+// tenant does not exist yet, and prints the credentials once. Later starts
+// find the tenant and print nothing.
+func seedDemo(ctx context.Context, cfg Config, tenants *store.TenantService, users *store.UserService,
+	hec *store.HECTokenService, out io.Writer, log *slog.Logger) error {
+	if _, err := tenants.FindTenantBySlug(ctx, demoTenantSlug); err == nil {
+		log.Info("demo tenant exists", "slug", demoTenantSlug)
+		return nil
+	} else if scalefield.ErrorCode(err) != scalefield.ENOTFOUND {
+		return err
+	}
+
+	password := cfg.DemoPassword
+	if password == "" {
+		password = rand.Text()
+	}
+	secret := cfg.DemoHECToken
+	if secret == "" {
+		secret = store.NewHECSecret()
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	t := &scalefield.Tenant{Slug: demoTenantSlug, Name: "Demo Organisation"}
+	if err := tenants.CreateTenant(ctx, t); err != nil {
+		return err
+	}
+	u := &scalefield.User{Email: demoAdminEmail, DisplayName: "Demo Admin"}
+	if err := users.CreateUser(ctx, u, hash); err != nil {
+		return err
+	}
+	if err := users.AddMembership(ctx, scalefield.Membership{TenantID: t.ID, UserID: u.ID, Role: scalefield.RoleTenantAdmin}); err != nil {
+		return err
+	}
+	if err := hec.CreateHECToken(ctx, &scalefield.HECToken{TenantID: t.ID, Name: "demo", Sourcetype: "_json"}, secret); err != nil {
+		return err
+	}
+	log.Info("demo tenant created", "slug", t.Slug, "tenant_id", t.ID)
+	fmt.Fprintf(out, `
+  Scalefield demo tenant created. These credentials are shown once.
+
+    tenant     %s
+    email      %s
+    password   %s
+    HEC token  %s
+
+`, t.Slug, demoAdminEmail, password, secret)
+	return nil
+}

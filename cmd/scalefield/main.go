@@ -1,0 +1,210 @@
+// Command scalefield runs the Scalefield engine.
+//
+//	scalefield serve     serve the API, ingestion and SPA, and run the pipeline
+//	scalefield migrate   apply pending database migrations and exit
+//	scalefield version   print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/auth"
+	"github.com/scalefield/scalefield/graph"
+	"github.com/scalefield/scalefield/ingest"
+	"github.com/scalefield/scalefield/pipeline"
+	"github.com/scalefield/scalefield/server"
+	"github.com/scalefield/scalefield/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "scalefield:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintf(stdout, "scalefield %s %s\n", scalefield.Version, scalefield.Commit)
+		return nil
+	case "serve", "migrate":
+		cfg, err := ParseConfig(args, getenv)
+		if err != nil {
+			return err
+		}
+		m := NewMain(cfg, stdout, stderr)
+		if cmd == "migrate" {
+			m.Config.Pipeline, m.Config.WebDir = false, ""
+			defer m.Close(context.Background())
+			return m.Migrate(ctx)
+		}
+		if err := m.Run(ctx); err != nil {
+			m.Close(context.Background())
+			return err
+		}
+		<-ctx.Done()
+		m.Log.Info("shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		return m.Close(shutdownCtx)
+	default:
+		return fmt.Errorf("unknown command %q (want serve, migrate or version)", cmd)
+	}
+}
+
+// Main is the running program: every service wired together. End-to-end
+// tests build one with NewMain and Run it.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	// Stdout receives the one-time demo credentials.
+	Stdout io.Writer
+
+	DB      *store.DB
+	Redis   *redis.Client
+	Broker  *store.Broker
+	Refiner *pipeline.Refiner
+	Server  *server.Server
+}
+
+// NewMain returns a Main for cfg that logs to stderr.
+func NewMain(cfg Config, stdout, stderr io.Writer) *Main {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler = slog.NewJSONHandler(stderr, opts)
+	if cfg.LogFormat == "text" {
+		h = slog.NewTextHandler(stderr, opts)
+	}
+	return &Main{Config: cfg, Log: slog.New(h), Stdout: stdout}
+}
+
+func (m *Main) openDB(ctx context.Context) error {
+	db, err := store.Open(ctx, m.Config.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	return nil
+}
+
+// Migrate connects to the database and applies pending migrations.
+func (m *Main) Migrate(ctx context.Context) error {
+	if err := m.openDB(ctx); err != nil {
+		return err
+	}
+	return m.DB.Migrate(ctx, m.Log)
+}
+
+// Run connects, migrates, seeds the demo tenant when asked, starts the
+// pipeline and begins serving. It returns once serving.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Migrate(ctx); err != nil {
+		return err
+	}
+	ropts, err := redis.ParseURL(m.Config.RedisURL)
+	if err != nil {
+		return fmt.Errorf("redis url: %w", err)
+	}
+	m.Redis = redis.NewClient(ropts)
+	if err := m.Redis.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("ping redis: %w", err)
+	}
+	m.Broker = store.NewBroker(m.Redis, m.Log)
+	if err := m.Broker.Start(ctx); err != nil {
+		return err
+	}
+
+	key, err := auth.LoadOrCreateKey(m.Config.JWTKeyFile)
+	if err != nil {
+		return err
+	}
+	users := store.NewUserService(m.DB)
+	tenants := store.NewTenantService(m.DB)
+	events := store.NewEventService(m.DB)
+	hecTokens := store.NewHECTokenService(m.DB)
+	authService := &auth.Service{Users: users, Signer: auth.NewSigner(key, m.Config.TokenTTL)}
+
+	if m.Config.Demo {
+		if err := seedDemo(ctx, m.Config, tenants, users, hecTokens, m.Stdout, m.Log); err != nil {
+			return fmt.Errorf("seed demo tenant: %w", err)
+		}
+	}
+
+	if m.Config.Pipeline {
+		cfg := pipeline.DefaultRefineConfig()
+		cfg.BatchSize = m.Config.RefineBatchSize
+		m.Refiner = pipeline.NewRefiner(cfg, m.DB, m.Broker, m.Log)
+		m.Refiner.Start(context.WithoutCancel(ctx))
+	}
+
+	m.Server = &server.Server{
+		Config: server.Config{
+			Addr: m.Config.Addr, WebDir: m.Config.WebDir, AllowedOrigins: m.Config.AllowedOrigins,
+			MaxBodyBytes: m.Config.MaxBodyBytes, ComplexityLimit: m.Config.ComplexityLimit,
+		},
+		Log:  m.Log,
+		Auth: authService,
+		Resolver: &graph.Resolver{
+			AuthService: authService, TenantService: tenants, UserService: users,
+			EventService: events, EventBroker: m.Broker,
+		},
+		HEC: &ingest.HEC{Config: ingest.DefaultHECConfig(), Tokens: hecTokens, Bronze: events, Log: m.Log, Now: time.Now},
+		Ready: map[string]server.ReadyCheck{
+			"postgres": m.DB.Ping,
+			"redis":    func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() },
+			"migrations": func(ctx context.Context) error {
+				n, err := m.DB.MigrationsPending(ctx)
+				if err == nil && n > 0 {
+					err = fmt.Errorf("%d migrations pending", n)
+				}
+				return err
+			},
+		},
+	}
+	if err := m.Server.Open(); err != nil {
+		return err
+	}
+	m.Log.Info("serving", "url", m.Server.URL(), "version", scalefield.Version, "pipeline", m.Config.Pipeline)
+	return nil
+}
+
+// Close stops serving, then the pipeline, then closes connections.
+func (m *Main) Close(ctx context.Context) error {
+	var errs []error
+	if m.Server != nil {
+		errs = append(errs, m.Server.Close(ctx))
+	}
+	if m.Refiner != nil {
+		m.Refiner.Stop()
+	}
+	if m.Broker != nil {
+		errs = append(errs, m.Broker.Close())
+	}
+	if m.Redis != nil {
+		errs = append(errs, m.Redis.Close())
+	}
+	if m.DB != nil {
+		m.DB.Close()
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,202 @@
+package scalefield
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Severity is how bad an event is.
+type Severity string
+
+// Severities, lowest to highest.
+const (
+	SeverityUnknown  Severity = "unknown"
+	SeverityInfo     Severity = "info"
+	SeverityLow      Severity = "low"
+	SeverityMedium   Severity = "medium"
+	SeverityHigh     Severity = "high"
+	SeverityCritical Severity = "critical"
+)
+
+// Severities lists every severity, lowest first.
+var Severities = []Severity{SeverityUnknown, SeverityInfo, SeverityLow, SeverityMedium, SeverityHigh, SeverityCritical}
+
+// Valid reports whether s is a known severity.
+func (s Severity) Valid() bool {
+	for _, v := range Severities {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// BronzeStatus is where a Bronze record stands in refinement.
+type BronzeStatus string
+
+// Bronze statuses.
+const (
+	BronzePending     BronzeStatus = "pending"
+	BronzeRefined     BronzeStatus = "refined"
+	BronzeQuarantined BronzeStatus = "quarantined"
+)
+
+// BronzeRecord is one raw record to append to Bronze, exactly as received.
+type BronzeRecord struct {
+	TenantID   string
+	ReceivedAt time.Time
+	// Kind is the ingest channel, e.g. "hec".
+	Kind       string
+	Source     string
+	Sourcetype string
+	Host       string
+	// Channel is the HEC request channel, if any.
+	Channel string
+	Payload []byte
+}
+
+// BronzeEvent is a stored raw record.
+type BronzeEvent struct {
+	BronzeRecord
+	ID          int64
+	ContentHash []byte
+	Status      BronzeStatus
+	// Error says why refinement failed, for quarantined records.
+	Error string
+}
+
+// SecurityEvent is a normalized (Silver) event.
+type SecurityEvent struct {
+	ID         int64
+	TenantID   string
+	BronzeID   int64
+	Time       time.Time
+	ReceivedAt time.Time
+	Host       string
+	Source     string
+	Sourcetype string
+	Severity   Severity
+	Message    string
+	User       string
+	SrcIP      string
+	DstIP      string
+	Action     string
+}
+
+// EventFilter narrows an events query. Nil fields do not filter.
+type EventFilter struct {
+	Severity   []Severity
+	From, To   *time.Time
+	Host       *string
+	Sourcetype *string
+	// Search is a case-insensitive substring of the message.
+	Search *string
+
+	// First is the page size; After the cursor of the last event seen.
+	First int
+	After *string
+}
+
+// MaxPageSize bounds every page of every list.
+const MaxPageSize = 500
+
+// Validate checks the filter and applies the default page size.
+func (f *EventFilter) Validate() error {
+	if err := validatePage(&f.First); err != nil {
+		return err
+	}
+	for _, s := range f.Severity {
+		if !s.Valid() {
+			return Errorf(EINVALID, "unknown severity %q", s)
+		}
+	}
+	if f.From != nil && f.To != nil && !f.From.Before(*f.To) {
+		return Errorf(EINVALID, "from must be before to")
+	}
+	if f.Search != nil && len(strings.TrimSpace(*f.Search)) > 256 {
+		return Errorf(EINVALID, "search is longer than 256 characters")
+	}
+	return nil
+}
+
+func validatePage(first *int) error {
+	switch {
+	case *first == 0:
+		*first = 50
+	case *first < 0:
+		return Errorf(EINVALID, "first must not be negative")
+	case *first > MaxPageSize:
+		return Errorf(EINVALID, "first must be at most %d", MaxPageSize)
+	}
+	return nil
+}
+
+// EventPage is one page of Silver events with a cursor per event.
+type EventPage struct {
+	Events      []*SecurityEvent
+	Cursors     []string
+	TotalCount  int
+	HasNextPage bool
+}
+
+// BronzeFilter pages through Bronze records.
+type BronzeFilter struct {
+	First int
+	After *string
+}
+
+// Validate checks the filter and applies the default page size.
+func (f *BronzeFilter) Validate() error { return validatePage(&f.First) }
+
+// BronzePage is one page of Bronze records with a cursor per record.
+type BronzePage struct {
+	Events      []*BronzeEvent
+	Cursors     []string
+	HasNextPage bool
+}
+
+// EventService reads Bronze and Silver events of the caller's tenant.
+type EventService interface {
+	// FindEvents returns Silver events matching the filter, newest first.
+	// EINVALID for a bad filter or cursor; EUNAUTHORIZED without a session.
+	FindEvents(ctx context.Context, filter EventFilter) (*EventPage, error)
+
+	// FindBronzeEvents returns Bronze records, newest first.
+	// EINVALID for a bad cursor; EUNAUTHORIZED without a session.
+	FindBronzeEvents(ctx context.Context, filter BronzeFilter) (*BronzePage, error)
+}
+
+// BronzeWriter appends raw records. Append returns only after the records
+// are committed, so an acknowledgement after it is durable.
+type BronzeWriter interface {
+	// AppendBronze stores every record in one transaction and queues them for
+	// refinement; either all are stored or none. Returns their IDs in order.
+	AppendBronze(ctx context.Context, records []BronzeRecord) ([]int64, error)
+}
+
+// HECToken authorises HTTP Event Collector requests for a tenant.
+type HECToken struct {
+	ID         string
+	TenantID   string
+	Name       string
+	Source     string
+	Sourcetype string
+}
+
+// HECTokenService checks HEC tokens.
+type HECTokenService interface {
+	// AuthenticateHECToken returns the active token matching the secret.
+	// ENOTFOUND if no active token matches.
+	AuthenticateHECToken(ctx context.Context, secret string) (*HECToken, error)
+}
+
+// EventBroker fans refined events out to subscribers on every replica.
+type EventBroker interface {
+	// PublishEvents announces newly refined events.
+	PublishEvents(ctx context.Context, events []*SecurityEvent) error
+
+	// SubscribeEvents returns a channel of the tenant's new events that is
+	// closed when ctx ends.
+	SubscribeEvents(ctx context.Context, tenantID string) (<-chan *SecurityEvent, error)
+}

@@ -1,0 +1,30 @@
+package pipeline
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+var (
+	refinedTotal = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "scalefield_pipeline_refined_total",
+		Help: "Bronze records refined into Silver events.",
+	})
+	quarantinedTotal = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "scalefield_pipeline_quarantined_total",
+		Help: "Records a pipeline stage quarantined, by stage.",
+	}, []string{"stage"})
+	queueDepth = promauto.NewGauge(prometheus.GaugeOpts{
+		Name: "scalefield_pipeline_refine_queue_depth",
+		Help: "Bronze records waiting for the refine stage.",
+	})
+	lagSeconds = promauto.NewGauge(prometheus.GaugeOpts{
+		Name: "scalefield_pipeline_refine_lag_seconds",
+		Help: "How long the oldest Bronze record waiting for refinement has waited.",
+	})
+	batchSeconds = promauto.NewHistogram(prometheus.HistogramOpts{
+		Name:    "scalefield_pipeline_refine_batch_seconds",
+		Help:    "Duration of one refine batch.",
+		Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+	})
+)

@@ -1,0 +1,121 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/store"
+)
+
+// RefineConfig configures the refine stage.
+type RefineConfig struct {
+	// BatchSize is how many Bronze records one transaction claims.
+	BatchSize int
+	// Interval is how often the stage looks for work when no notification
+	// woke it: a backstop for lost notifications.
+	Interval time.Duration
+	// Timeout bounds one batch.
+	Timeout time.Duration
+}
+
+// DefaultRefineConfig returns the defaults.
+func DefaultRefineConfig() RefineConfig {
+	return RefineConfig{BatchSize: 1000, Interval: time.Second, Timeout: 30 * time.Second}
+}
+
+// Refiner is the Bronze → Silver stage. Any number of replicas may run it:
+// work is claimed with SKIP LOCKED, so none is done twice.
+type Refiner struct {
+	Config    RefineConfig
+	DB        *store.DB
+	Store     *store.RefineStore
+	Broker    scalefield.EventBroker
+	Normalize store.NormalizeFunc
+	Log       *slog.Logger
+
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// NewRefiner returns a refine stage on db that publishes to broker.
+func NewRefiner(cfg RefineConfig, db *store.DB, broker scalefield.EventBroker, log *slog.Logger) *Refiner {
+	return &Refiner{Config: cfg, DB: db, Store: store.NewRefineStore(db), Broker: broker, Normalize: NormalizeHEC,
+		Log: log.With("stage", "refine")}
+}
+
+// Start runs the stage in the background until Stop or ctx ends.
+func (r *Refiner) Start(ctx context.Context) {
+	ctx, r.cancel = context.WithCancel(ctx)
+	wake := make(chan struct{}, 1)
+	r.wg.Add(2)
+	go func() { defer r.wg.Done(); r.DB.Listen(ctx, store.BronzeChannel, wake, r.Log) }()
+	go func() { defer r.wg.Done(); r.loop(ctx, wake) }()
+}
+
+// Stop stops the stage and waits for the batch in flight.
+func (r *Refiner) Stop() {
+	if r.cancel != nil {
+		r.cancel()
+	}
+	r.wg.Wait()
+}
+
+func (r *Refiner) loop(ctx context.Context, wake <-chan struct{}) {
+	ticker := time.NewTicker(r.Config.Interval)
+	defer ticker.Stop()
+	for {
+		// Drain the backlog: a full batch means there may be more.
+		for {
+			res, err := r.RunOnce(ctx)
+			if err != nil {
+				if !errors.Is(err, context.Canceled) {
+					r.Log.Error("refine batch failed", "error", err)
+				}
+				break
+			}
+			if res.Claimed < r.Config.BatchSize {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		case <-wake:
+		}
+	}
+}
+
+// RunOnce refines one batch and publishes the new events.
+func (r *Refiner) RunOnce(ctx context.Context) (*store.RefineResult, error) {
+	start := time.Now()
+	batchCtx, cancel := context.WithTimeout(ctx, r.Config.Timeout)
+	defer cancel()
+	res, err := r.Store.RefineBatch(batchCtx, r.Config.BatchSize, r.Normalize)
+	if err != nil {
+		return nil, err
+	}
+	if res.Claimed > 0 {
+		batchSeconds.Observe(time.Since(start).Seconds())
+		refinedTotal.Add(float64(len(res.Refined)))
+		quarantinedTotal.WithLabelValues(store.RefineStage).Add(float64(res.Quarantined))
+		r.Log.Debug("refine batch", "claimed", res.Claimed, "refined", len(res.Refined), "quarantined", res.Quarantined,
+			"duration", time.Since(start))
+		if len(res.Refined) > 0 && r.Broker != nil {
+			// Silver is committed; a failed announcement only delays what
+			// live views show, so it is logged, not retried.
+			if err := r.Broker.PublishEvents(ctx, res.Refined); err != nil {
+				r.Log.Warn("publish refined events", "error", err)
+			}
+		}
+	}
+	if depth, oldest, err := r.Store.QueueStats(ctx); err == nil {
+		queueDepth.Set(float64(depth))
+		lagSeconds.Set(oldest.Seconds())
+	}
+	return res, nil
+}

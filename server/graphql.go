@@ -1,0 +1,84 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/graph"
+)
+
+// newGraphQLHandler builds the GraphQL handler with only the transports the
+// API offers: POST JSON, GET for queries, and graphql-transport-ws over
+// WebSocket (token in connection_init, Origin checked).
+func newGraphQLHandler(cfg Config, resolver *graph.Resolver, auth scalefield.AuthService, log *slog.Logger) *handler.Server {
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver}))
+
+	srv.AddTransport(transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+			// The Origin must be this server's own host or one configured.
+			OriginPatterns: cfg.AllowedOrigins,
+		}},
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		InitFunc: func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			token := bearerToken(payload.Authorization())
+			if token == "" {
+				if v, ok := payload["authToken"].(string); ok {
+					token = v
+				}
+			}
+			session, err := auth.Authenticate(ctx, token)
+			if err != nil {
+				return ctx, nil, err
+			}
+			return scalefield.NewContextWithSession(ctx, session), nil, nil
+		},
+		ErrorFunc: func(ctx context.Context, err error) {
+			log.DebugContext(ctx, "websocket closed", "error", err)
+		},
+	})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.SetErrorPresenter(graph.ErrorPresenter(log))
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		log.ErrorContext(ctx, "graphql panic", "panic", v)
+		return scalefield.Errorf(scalefield.EINTERNAL, "internal error")
+	})
+	srv.AroundRootFields(graph.RequireSession)
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		op := "unknown"
+		if oc.Operation != nil {
+			op = string(oc.Operation.Operation)
+		}
+		// Operation names come from clients, so they are not a label.
+		graphQLOperations.WithLabelValues(op).Inc()
+		return next(ctx)
+	})
+	return srv
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>" value.
+func bearerToken(header string) string {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}

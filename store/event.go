@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	scalefield "github.com/scalefield/scalefield"
+)
+
+var (
+	_ scalefield.EventService = (*EventService)(nil)
+	_ scalefield.BronzeWriter = (*EventService)(nil)
+)
+
+// BronzeChannel is the PostgreSQL NOTIFY channel that tells refine stages
+// new Bronze rows are queued.
+const BronzeChannel = "scalefield_bronze"
+
+// EventService stores Bronze records and reads Bronze and Silver events.
+type EventService struct{ db *DB }
+
+// NewEventService returns an EventService on db.
+func NewEventService(db *DB) *EventService { return &EventService{db: db} }
+
+// AppendBronze stores the records and queues them for refinement in one
+// transaction. Records may belong to different tenants.
+func (s *EventService) AppendBronze(ctx context.Context, records []scalefield.BronzeRecord) ([]int64, error) {
+	if len(records) == 0 {
+		return nil, nil
+	}
+	tx, err := s.db.Pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("append bronze: begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+
+	rows, err := tx.Query(ctx, `SELECT nextval('bronze_events_id_seq') FROM generate_series(1, $1)`, len(records))
+	if err != nil {
+		return nil, fmt.Errorf("append bronze: reserve ids: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("append bronze: reserve ids: %w", err)
+	}
+
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"bronze_events"},
+		[]string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype", "host", "channel", "payload", "content_hash"},
+		pgx.CopyFromSlice(len(records), func(i int) ([]any, error) {
+			r := records[i]
+			sum := sha256.Sum256(r.Payload)
+			return []any{ids[i], r.TenantID, r.ReceivedAt, r.Kind, r.Source, r.Sourcetype, r.Host, r.Channel, r.Payload, sum[:]}, nil
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("append bronze: copy: %w", err)
+	}
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"refine_queue"},
+		[]string{"bronze_id", "received_at", "tenant_id"},
+		pgx.CopyFromSlice(len(records), func(i int) ([]any, error) {
+			return []any{ids[i], records[i].ReceivedAt, records[i].TenantID}, nil
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("append bronze: queue: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, BronzeChannel); err != nil {
+		return nil, fmt.Errorf("append bronze: notify: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("append bronze: commit: %w", err)
+	}
+	return ids, nil
+}
+
+// FindEvents returns the caller's Silver events matching the filter, newest
+// first, with keyset pagination on (time, id).
+func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter) (*scalefield.EventPage, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	tx, tenantID, err := s.db.beginTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+
+	where, args := []string{"tenant_id = $1"}, []any{tenantID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
+	}
+	if len(f.Severity) > 0 {
+		sev := make([]string, len(f.Severity))
+		for i, v := range f.Severity {
+			sev[i] = string(v)
+		}
+		add("severity = ANY(?)", sev)
+	}
+	if f.From != nil {
+		add("time >= ?", *f.From)
+	}
+	if f.To != nil {
+		add("time < ?", *f.To)
+	}
+	if f.Host != nil && *f.Host != "" {
+		add("host = ?", *f.Host)
+	}
+	if f.Sourcetype != nil && *f.Sourcetype != "" {
+		add("sourcetype = ?", *f.Sourcetype)
+	}
+	if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
+		add("message ILIKE ?", "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
+	}
+
+	page := &scalefield.EventPage{}
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM silver_security_events WHERE `+strings.Join(where, " AND "), args...).
+		Scan(&page.TotalCount); err != nil {
+		return nil, fmt.Errorf("count events: %w", err)
+	}
+
+	if f.After != nil {
+		t, id, err := decodeTimeCursor(*f.After)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, t, id)
+		where = append(where, fmt.Sprintf("(time, id) < ($%d, $%d)", len(args)-1, len(args)))
+	}
+	args = append(args, f.First+1)
+	rows, err := tx.Query(ctx, `
+		SELECT id, tenant_id, bronze_id, time, received_at, host, source, sourcetype, severity,
+		       message, user_name, src_ip, dst_ip, action
+		FROM silver_security_events
+		WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY time DESC, id DESC
+		LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("find events: %w", err)
+	}
+	events, err := pgx.CollectRows(rows, scanSecurityEvent)
+	if err != nil {
+		return nil, fmt.Errorf("find events: %w", err)
+	}
+	if len(events) > f.First {
+		events, page.HasNextPage = events[:f.First], true
+	}
+	page.Events = events
+	for _, e := range events {
+		page.Cursors = append(page.Cursors, encodeTimeCursor(e.Time, e.ID))
+	}
+	return page, nil
+}
+
+func scanSecurityEvent(row pgx.CollectableRow) (*scalefield.SecurityEvent, error) {
+	var e scalefield.SecurityEvent
+	var src, dst *netip.Addr
+	err := row.Scan(&e.ID, &e.TenantID, &e.BronzeID, &e.Time, &e.ReceivedAt, &e.Host, &e.Source, &e.Sourcetype,
+		&e.Severity, &e.Message, &e.User, &src, &dst, &e.Action)
+	if src != nil {
+		e.SrcIP = src.String()
+	}
+	if dst != nil {
+		e.DstIP = dst.String()
+	}
+	e.Time, e.ReceivedAt = e.Time.UTC(), e.ReceivedAt.UTC()
+	return &e, err
+}
+
+// FindBronzeEvents returns the caller's Bronze records, newest first, with
+// their refinement status.
+func (s *EventService) FindBronzeEvents(ctx context.Context, f scalefield.BronzeFilter) (*scalefield.BronzePage, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	tx, tenantID, err := s.db.beginTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	after := int64(1<<63 - 1)
+	if f.After != nil {
+		if after, err = decodeIDCursor(*f.After); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT b.id, b.tenant_id, b.received_at, b.kind, b.source, b.sourcetype, b.host, b.channel,
+		       b.payload, b.content_hash,
+		       CASE WHEN q.reason IS NOT NULL THEN 'quarantined'
+		            WHEN EXISTS (SELECT 1 FROM refine_queue r WHERE r.bronze_id = b.id) THEN 'pending'
+		            ELSE 'refined' END,
+		       coalesce(q.reason, '')
+		FROM bronze_events b
+		LEFT JOIN quarantine q ON q.bronze_id = b.id AND q.stage = 'refine'
+		WHERE b.tenant_id = $1 AND b.id < $2
+		ORDER BY b.id DESC
+		LIMIT $3`, tenantID, after, f.First+1)
+	if err != nil {
+		return nil, fmt.Errorf("find bronze events: %w", err)
+	}
+	events, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*scalefield.BronzeEvent, error) {
+		var e scalefield.BronzeEvent
+		err := row.Scan(&e.ID, &e.TenantID, &e.ReceivedAt, &e.Kind, &e.Source, &e.Sourcetype, &e.Host, &e.Channel,
+			&e.Payload, &e.ContentHash, &e.Status, &e.Error)
+		e.ReceivedAt = e.ReceivedAt.UTC()
+		return &e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find bronze events: %w", err)
+	}
+	page := &scalefield.BronzePage{}
+	if len(events) > f.First {
+		events, page.HasNextPage = events[:f.First], true
+	}
+	page.Events = events
+	for _, e := range events {
+		page.Cursors = append(page.Cursors, encodeIDCursor(e.ID))
+	}
+	return page, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
