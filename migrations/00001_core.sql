@@ -155,6 +155,9 @@ CREATE TABLE silver_security_events (
     src_ip      inet,
     dst_ip      inet,
     action      text NOT NULL DEFAULT '',
+    -- When the refine stage wrote the row; refined_at - received_at is the
+    -- pipeline lag of the event.
+    refined_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (time, id),
     -- Refinement is idempotent: a Bronze row yields the same time every time.
     UNIQUE (bronze_id, time)

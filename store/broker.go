@@ -112,6 +112,14 @@ func (b *Broker) PublishEvents(ctx context.Context, events []*scalefield.Securit
 	return nil
 }
 
+// Subscribers returns how many live subscriptions this process holds for
+// the tenant.
+func (b *Broker) Subscribers(tenantID string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs[tenantID])
+}
+
 // SubscribeEvents returns the tenant's new events until ctx ends.
 func (b *Broker) SubscribeEvents(ctx context.Context, tenantID string) (<-chan *scalefield.SecurityEvent, error) {
 	if tenantID == "" {

@@ -85,7 +85,9 @@ type Main struct {
 	Redis   *redis.Client
 	Broker  *store.Broker
 	Refiner *pipeline.Refiner
-	Server  *server.Server
+	// Partitions is started with the pipeline; Migrate also runs it once.
+	Partitions *pipeline.PartitionMaintainer
+	Server     *server.Server
 }
 
 // NewMain returns a Main for cfg that logs to stderr.
@@ -155,6 +157,8 @@ func (m *Main) Run(ctx context.Context) error {
 		cfg.BatchSize = m.Config.RefineBatchSize
 		m.Refiner = pipeline.NewRefiner(cfg, m.DB, m.Broker, m.Log)
 		m.Refiner.Start(context.WithoutCancel(ctx))
+		m.Partitions = pipeline.NewPartitionMaintainer(m.DB, m.Log)
+		m.Partitions.Start(context.WithoutCancel(ctx))
 	}
 
 	m.Server = &server.Server{
@@ -196,6 +200,9 @@ func (m *Main) Close(ctx context.Context) error {
 	}
 	if m.Refiner != nil {
 		m.Refiner.Stop()
+	}
+	if m.Partitions != nil {
+		m.Partitions.Stop()
 	}
 	if m.Broker != nil {
 		errs = append(errs, m.Broker.Close())

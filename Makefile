@@ -1,0 +1,93 @@
+# Scalefield: the two commands are `make run` and `make test`.
+#
+#   make run     set up, build, migrate, seed the demo tenant, serve :8080
+#   make test    set up, then every test: Go, Vitest, Playwright (Chromium)
+#   make bench   the benchmarks, as one table
+#   make stop    stop the private PostgreSQL, Redis and a running server
+#   make fuzz    run every fuzz target for FUZZTIME (default 30s) each
+#   make generate  regenerate GraphQL code (gqlgen) and frontend types
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X github.com/scalefield/scalefield.Version=$(VERSION)
+ENV       := . .data/env
+FUZZTIME  ?= 30s
+BENCHTIME ?= 300x
+
+.PHONY: help run test bench stop setup setup-run deps build build-go build-web test-go test-web test-e2e fuzz generate clean
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+
+setup:
+	@scripts/setup.sh
+
+setup-run:
+	@scripts/setup.sh --no-chromium
+
+# npm ci only when the lock file changed since the last install.
+node_modules/.package-lock.json: package-lock.json package.json frontend/package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: node_modules/.package-lock.json
+
+build-web: deps
+	npm run build --silent
+
+build-go:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/scalefield ./cmd/scalefield
+
+build: build-web build-go
+
+# Serves in the foreground; Ctrl-C stops the server (make stop stops the
+# databases too). A server left running by an earlier `make run` is stopped
+# first, so running it twice works.
+run: setup-run build
+	@if [ -f .data/scalefield.pid ] && kill -0 "$$(cat .data/scalefield.pid)" 2>/dev/null; then \
+		echo "run: stopping the server started earlier"; kill "$$(cat .data/scalefield.pid)"; \
+		while kill -0 "$$(cat .data/scalefield.pid)" 2>/dev/null; do sleep 0.1; done; fi
+	@$(ENV); echo "run: serving on http://127.0.0.1:8080 (Ctrl-C to stop)"; \
+		bin/scalefield serve --demo --log-format text & pid=$$!; echo $$pid > .data/scalefield.pid; \
+		trap 'kill $$pid 2>/dev/null; wait $$pid; rm -f .data/scalefield.pid' INT TERM; \
+		wait $$pid; rm -f .data/scalefield.pid
+
+test: setup deps
+	$(MAKE) --no-print-directory test-go test-web build test-e2e
+
+test-go:
+	@echo "== go vet and go test (PostgreSQL and Redis from .data/env)"
+	$(GO) vet ./...
+	$(ENV); $(GO) test -count=1 -race ./...
+
+test-web: deps
+	@echo "== frontend typecheck and Vitest"
+	npm run typecheck --silent
+	npm test --silent
+
+test-e2e:
+	@echo "== browser tests (Playwright driving $${CHROMIUM_PATH:-/usr/bin/chromium})"
+	@$(ENV); scripts/e2e.sh
+
+bench: setup-run
+	@$(ENV); $(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./... | tee .data/bench.txt | scripts/bench-table.sh
+
+fuzz: setup-run
+	@$(ENV); for target in $$(grep -rhoE '^func Fuzz[A-Za-z0-9_]+' --include='*_test.go' . | sed 's/func //' | sort -u); do \
+		pkg=$$(dirname $$(grep -rlE "^func $$target\(" --include='*_test.go' .)); \
+		echo "== $$target ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) "$$pkg"; done
+
+generate:
+	$(GO) run github.com/99designs/gqlgen generate
+	npm run codegen --silent
+
+stop:
+	@scripts/stop.sh
+
+clean: stop
+	rm -rf bin frontend/dist .data

@@ -1,0 +1,164 @@
+// Package storetest gives tests their own PostgreSQL database and Redis
+// key space. Each test database is a copy of a migrated template, made in
+// milliseconds, and dropped when the test ends.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/scalefield/scalefield/store"
+)
+
+// template is the name of the migrated template database.
+const template = "scalefield_template"
+
+// templateLock is the advisory lock key that serializes work on the template.
+const templateLock = 7261001
+
+var (
+	templateOnce sync.Once
+	templateErr  error
+)
+
+// DatabaseURL returns TEST_DATABASE_URL, failing the test when it is unset.
+func DatabaseURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("TEST_DATABASE_URL")
+	if u == "" {
+		t.Fatal("TEST_DATABASE_URL is not set: run `make test`, or `scripts/setup.sh && . .data/env` first")
+	}
+	return u
+}
+
+// RedisURL returns REDIS_URL, failing the test when it is unset.
+func RedisURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("REDIS_URL")
+	if u == "" {
+		t.Fatal("REDIS_URL is not set: run `make test`, or `scripts/setup.sh && . .data/env` first")
+	}
+	return u
+}
+
+func withDatabase(rawURL, name string) string {
+	u, _ := url.Parse(rawURL)
+	u.Path = "/" + name
+	return u.String()
+}
+
+// NewDatabase creates an empty migrated database and returns its URL; it is
+// dropped when the test ends.
+func NewDatabase(t testing.TB) string {
+	t.Helper()
+	base := DatabaseURL(t)
+	ctx := context.Background()
+	templateOnce.Do(func() { templateErr = prepareTemplate(ctx, base) })
+	if templateErr != nil {
+		t.Fatalf("prepare template database: %v", templateErr)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "sftest_" + hex.EncodeToString(b[:])
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer admin.Close(ctx)
+	// Copying needs the template free of connections: hold the lock that
+	// another test binary holds while it migrates the template.
+	if _, err := admin.Exec(ctx, `SELECT pg_advisory_lock($1)`, templateLock); err != nil {
+		t.Fatalf("lock template: %v", err)
+	}
+	_, err = admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template))
+	_, _ = admin.Exec(ctx, `SELECT pg_advisory_unlock($1)`, templateLock)
+	if err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err != nil {
+			t.Errorf("drop test database: %v", err)
+			return
+		}
+		defer c.Close(context.Background())
+		if _, err := c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop test database: %v", err)
+		}
+	})
+	return withDatabase(base, name)
+}
+
+// NewDB returns a store on a fresh migrated database, closed when the test
+// ends.
+func NewDB(t testing.TB) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), NewDatabase(t))
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	t.Cleanup(db.Close)
+	return db
+}
+
+// prepareTemplate (re)creates the template database and migrates it, once
+// per test binary. A lock keeps parallel test binaries from racing.
+func prepareTemplate(ctx context.Context, base string) error {
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, `SELECT pg_advisory_lock($1)`, templateLock); err != nil {
+		return err
+	}
+	defer admin.Exec(ctx, `SELECT pg_advisory_unlock($1)`, templateLock)
+
+	tmplURL := withDatabase(base, template)
+	var exists bool
+	if err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, template).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+template); err != nil && !strings.Contains(err.Error(), "already exists") {
+			return err
+		}
+	}
+	// Migrating an up-to-date template is a no-op; a new migration in the
+	// tree is applied here before any test copies it.
+	db, err := store.Open(ctx, tmplURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// NewRedis returns a Redis client closed when the test ends. Tests share
+// the Redis server; they stay apart because the tenant IDs in channel names
+// are random per test database.
+func NewRedis(t testing.TB) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(RedisURL(t))
+	if err != nil {
+		t.Fatalf("redis url: %v", err)
+	}
+	c := redis.NewClient(opts)
+	if err := c.Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("ping redis: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
