@@ -89,7 +89,7 @@ func LoadOrCreateKey(path string) (ed25519.PrivateKey, error) {
 // Issue returns a signed access token for the session and its expiry.
 func (s *Signer) Issue(userID, tenantID string, role scalefield.Role) (string, time.Time, error) {
 	now := s.Now()
-	exp := now.Add(s.TTL)
+	exp := now.Add(s.TTL).Truncate(time.Second) // JWT times are whole seconds
 	id := make([]byte, 16)
 	_, _ = rand.Read(id)
 	claims := Claims{
@@ -143,6 +143,6 @@ func (s *Signer) Verify(token string) (*scalefield.Session, error) {
 		UserID:    claims.Subject,
 		TenantID:  claims.TenantID,
 		Role:      role,
-		ExpiresAt: claims.ExpiresAt.Time,
+		ExpiresAt: claims.ExpiresAt.UTC(),
 	}, nil
 }
