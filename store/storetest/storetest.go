@@ -34,23 +34,18 @@ var (
 )
 
 // DatabaseURL returns TEST_DATABASE_URL, failing the test when it is unset.
-func DatabaseURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("TEST_DATABASE_URL")
-	if u == "" {
-		t.Fatal("TEST_DATABASE_URL is not set: run `make test`, or `scripts/setup.sh && . .data/env` first")
-	}
-	return u
-}
+func DatabaseURL(t testing.TB) string { t.Helper(); return requireEnv(t, "TEST_DATABASE_URL") }
 
 // RedisURL returns REDIS_URL, failing the test when it is unset.
-func RedisURL(t testing.TB) string {
+func RedisURL(t testing.TB) string { t.Helper(); return requireEnv(t, "REDIS_URL") }
+
+func requireEnv(t testing.TB, key string) string {
 	t.Helper()
-	u := os.Getenv("REDIS_URL")
-	if u == "" {
-		t.Fatal("REDIS_URL is not set: run `make test`, or `scripts/setup.sh && . .data/env` first")
+	v := os.Getenv(key)
+	if v == "" {
+		t.Fatalf("%s is not set: run `make test`, or `scripts/setup.sh && . .data/env` first", key)
 	}
-	return u
+	return v
 }
 
 func withDatabase(rawURL, name string) string {
