@@ -40,7 +40,10 @@ func newGraphQLHandler(cfg Config, resolver *graph.Resolver, auth scalefield.Aut
 			}
 			session, err := auth.Authenticate(ctx, token)
 			if err != nil {
-				return ctx, nil, err
+				// graphql-transport-ws: a refused connection_init closes with
+				// 4403 Forbidden, which clients treat as final (no retry).
+				ctx = transport.WithWebsocketCloseCode(ctx, 4403)
+				return transport.AppendCloseReason(ctx, "Forbidden"), nil, err
 			}
 			return scalefield.NewContextWithSession(ctx, session), nil, nil
 		},

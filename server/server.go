@@ -57,7 +57,10 @@ type Server struct {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	gql := newGraphQLHandler(s.Config, s.Resolver, s.Auth, s.Log)
-	mux.Handle("/graphql", instrument("graphql", s.authenticate(http.MaxBytesHandler(gql, s.Config.MaxBodyBytes))))
+	graphQL := instrument("graphql", s.authenticate(http.MaxBytesHandler(gql, s.Config.MaxBodyBytes)))
+	// GET serves queries and the WebSocket upgrade; POST everything else.
+	mux.Handle("GET /graphql", graphQL)
+	mux.Handle("POST /graphql", graphQL)
 
 	hecEvents := instrument("hec_event", http.HandlerFunc(s.HEC.ServeEvents))
 	for _, p := range []string{"/services/collector", "/services/collector/event", "/services/collector/event/1.0"} {

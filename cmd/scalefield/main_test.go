@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,6 +47,12 @@ type bundle struct {
 // database and the test Redis, with two tenants.
 func setup(t testing.TB) *bundle {
 	t.Helper()
+	return setupWith(t, func(*Config) {})
+}
+
+// setupWith is setup with a change to the configuration.
+func setupWith(t testing.TB, configure func(*Config)) *bundle {
+	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.DatabaseURL = storetest.NewDatabase(t)
@@ -53,6 +60,7 @@ func setup(t testing.TB) *bundle {
 	cfg.WebDir = ""
 	cfg.JWTKeyFile = filepath.Join(t.TempDir(), "jwt.pem")
 	cfg.LogLevel = slog.LevelError
+	configure(&cfg)
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -306,8 +314,17 @@ func TestUnauthenticatedAndMalformedRequests(t *testing.T) {
 		conn := dial(t, ctx, b.main)
 		_ = wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{}})
 		var msg map[string]any
-		if err := wsjson.Read(ctx, conn, &msg); err == nil && msg["type"] == "connection_ack" {
-			t.Errorf("connection acknowledged without a token")
+		for {
+			err := wsjson.Read(ctx, conn, &msg)
+			if err != nil {
+				if got := websocket.CloseStatus(err); got != 4403 {
+					t.Errorf("close status = %d (%v), want 4403 Forbidden", got, err)
+				}
+				return
+			}
+			if msg["type"] == "connection_ack" {
+				t.Fatalf("connection acknowledged without a token")
+			}
 		}
 	})
 }
@@ -409,4 +426,30 @@ func TestMain(m *testing.M) {
 		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
 		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
 	)
+}
+
+func TestServesTheSPAWithClientRoutes(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "assets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"index.html": "<!doctype html><title>Scalefield</title>", "assets/app.js": "console.log(1)"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := setupWith(t, func(cfg *Config) { cfg.WebDir = dir })
+	for path, want := range map[string]string{"/": "<title>Scalefield</title>", "/analyst": "<title>Scalefield</title>", "/assets/app.js": "console.log(1)"} {
+		res, err := http.Get(b.main.Server.URL() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s = %d %q, want %q", path, res.StatusCode, body, want)
+		}
+	}
+	// The API stays the API next to the SPA.
+	MustLogin(t, b.gql, b.a.Email)
 }
