@@ -48,13 +48,15 @@ build: build-web build-go
 # databases too). A server left running by an earlier `make run` is stopped
 # first, so running it twice works.
 run: setup-run build
-	@if [ -f .data/scalefield.pid ] && kill -0 "$$(cat .data/scalefield.pid)" 2>/dev/null; then \
-		echo "run: stopping the server started earlier"; kill "$$(cat .data/scalefield.pid)"; \
-		while kill -0 "$$(cat .data/scalefield.pid)" 2>/dev/null; do sleep 0.1; done; fi
+	@old=$$(cat .data/scalefield.pid 2>/dev/null || true); \
+	if [ -n "$$old" ] && kill -0 "$$old" 2>/dev/null; then \
+		echo "run: stopping the server started earlier (pid $$old)"; kill "$$old"; \
+		while kill -0 "$$old" 2>/dev/null; do sleep 0.1; done; fi
 	@$(ENV); echo "run: serving on http://127.0.0.1:8080 (Ctrl-C to stop)"; \
 		bin/scalefield serve --demo --log-format text & pid=$$!; echo $$pid > .data/scalefield.pid; \
-		trap 'kill $$pid 2>/dev/null; wait $$pid; rm -f .data/scalefield.pid' INT TERM; \
-		wait $$pid; rm -f .data/scalefield.pid
+		forget() { [ "$$(cat .data/scalefield.pid 2>/dev/null)" != "$$pid" ] || rm -f .data/scalefield.pid; }; \
+		trap 'kill $$pid 2>/dev/null; wait $$pid; forget' INT TERM; \
+		wait $$pid || true; forget
 
 test: setup deps
 	$(MAKE) --no-print-directory test-go test-web build test-e2e
