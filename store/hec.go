@@ -39,25 +39,29 @@ func NewHECSecret() string {
 // CreateHECToken stores a token for t.TenantID with the given secret (see
 // NewHECSecret). The secret itself is not kept.
 func (s *HECTokenService) CreateHECToken(ctx context.Context, t *scalefield.HECToken, secret string) error {
+	tx, err := s.db.beginForTenant(ctx, t.TenantID)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if err := createHECToken(ctx, tx, t, secret); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+func createHECToken(ctx context.Context, q dbtx, t *scalefield.HECToken, secret string) error {
 	if len(secret) < 16 {
 		return scalefield.Errorf(scalefield.EINVALID, "HEC token secret must be at least 16 characters")
 	}
 	if t.Name == "" {
 		return scalefield.Errorf(scalefield.EINVALID, "HEC token name is required")
 	}
-	tx, err := s.db.beginForTenant(ctx, t.TenantID)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	err = tx.QueryRow(ctx, `
+	err := q.QueryRow(ctx, `
 		INSERT INTO hec_tokens (tenant_id, name, prefix, token_hash, source, sourcetype)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		t.TenantID, t.Name, secret[:8], hashSecret(secret), t.Source, t.Sourcetype).Scan(&t.ID)
-	if err != nil {
-		return constraintError(err, "create HEC token")
-	}
-	return tx.Commit(ctx)
+	return constraintError(err, "create HEC token")
 }
 
 // AuthenticateHECToken returns the active token with the given secret.

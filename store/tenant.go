@@ -46,12 +46,51 @@ func (s *TenantService) FindTenantBySlug(ctx context.Context, slug string) (*sca
 // CreateTenant creates a tenant. EINVALID for a bad slug or name,
 // ECONFLICT when the slug is taken.
 func (s *TenantService) CreateTenant(ctx context.Context, t *scalefield.Tenant) error {
+	return createTenant(ctx, s.db.Pool, t)
+}
+
+// CreateTenantWithAdmin creates a tenant, its first admin (with an already
+// hashed password) and an HEC token in one transaction: all or nothing.
+func (s *TenantService) CreateTenantWithAdmin(ctx context.Context, t *scalefield.Tenant, admin *scalefield.User,
+	passwordHash string, hec *scalefield.HECToken, hecSecret string) error {
+	tx, err := s.db.Pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("create tenant with admin: begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	if err := createTenant(ctx, tx, t); err != nil {
+		return err
+	}
+	if err := createUser(ctx, tx, admin, passwordHash); err != nil {
+		return err
+	}
+	m := scalefield.Membership{TenantID: t.ID, UserID: admin.ID, Role: scalefield.RoleTenantAdmin}
+	if err := addMembership(ctx, tx, m); err != nil {
+		return err
+	}
+	hec.TenantID = t.ID
+	if err := createHECToken(ctx, tx, hec, hecSecret); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("create tenant with admin: commit: %w", err)
+	}
+	return nil
+}
+
+// dbtx is what both the pool and a transaction offer.
+type dbtx interface {
+	querier
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+func createTenant(ctx context.Context, q dbtx, t *scalefield.Tenant) error {
 	t.Slug = strings.ToLower(strings.TrimSpace(t.Slug))
 	t.Name = strings.TrimSpace(t.Name)
 	if t.Name == "" {
 		return scalefield.Errorf(scalefield.EINVALID, "tenant name is required")
 	}
-	err := s.db.Pool.QueryRow(ctx,
+	err := q.QueryRow(ctx,
 		`INSERT INTO tenants (slug, name) VALUES ($1, $2) RETURNING id, created_at`,
 		t.Slug, t.Name).Scan(&t.ID, &t.CreatedAt)
 	return constraintError(err, "create tenant")
@@ -106,11 +145,15 @@ func (s *UserService) FindUserByID(ctx context.Context, id string) (*scalefield.
 // CreateUser creates a user with an already hashed password. ECONFLICT when
 // the email is taken.
 func (s *UserService) CreateUser(ctx context.Context, u *scalefield.User, passwordHash string) error {
+	return createUser(ctx, s.db.Pool, u, passwordHash)
+}
+
+func createUser(ctx context.Context, q dbtx, u *scalefield.User, passwordHash string) error {
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))
 	if !strings.Contains(u.Email, "@") {
 		return scalefield.Errorf(scalefield.EINVALID, "a valid email is required")
 	}
-	err := s.db.Pool.QueryRow(ctx,
+	err := q.QueryRow(ctx,
 		`INSERT INTO users (email, display_name, password_hash) VALUES ($1, $2, $3) RETURNING id, created_at`,
 		u.Email, u.DisplayName, passwordHash).Scan(&u.ID, &u.CreatedAt)
 	return constraintError(err, "create user")
@@ -119,10 +162,14 @@ func (s *UserService) CreateUser(ctx context.Context, u *scalefield.User, passwo
 // AddMembership makes a user a member of a tenant with a role, or changes
 // the role of an existing member.
 func (s *UserService) AddMembership(ctx context.Context, m scalefield.Membership) error {
+	return addMembership(ctx, s.db.Pool, m)
+}
+
+func addMembership(ctx context.Context, q dbtx, m scalefield.Membership) error {
 	if !m.Role.Valid() {
 		return scalefield.Errorf(scalefield.EINVALID, "unknown role %q", m.Role)
 	}
-	_, err := s.db.Pool.Exec(ctx, `
+	_, err := q.Exec(ctx, `
 		INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
 		ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = EXCLUDED.role`,
 		m.TenantID, m.UserID, string(m.Role))

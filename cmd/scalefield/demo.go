@@ -19,10 +19,9 @@ const (
 )
 
 // seedDemo creates the demo tenant, its admin and an HEC token when the
-// tenant does not exist yet, and prints the credentials once. Later starts
-// find the tenant and print nothing.
-func seedDemo(ctx context.Context, cfg Config, tenants *store.TenantService, users *store.UserService,
-	hec *store.HECTokenService, out io.Writer, log *slog.Logger) error {
+// tenant does not exist yet, all in one transaction, and prints the
+// credentials once. Later starts find the tenant and print nothing.
+func seedDemo(ctx context.Context, cfg Config, tenants *store.TenantService, out io.Writer, log *slog.Logger) error {
 	if _, err := tenants.FindTenantBySlug(ctx, demoTenantSlug); err == nil {
 		log.Info("demo tenant exists", "slug", demoTenantSlug)
 		return nil
@@ -43,17 +42,8 @@ func seedDemo(ctx context.Context, cfg Config, tenants *store.TenantService, use
 		return err
 	}
 	t := &scalefield.Tenant{Slug: demoTenantSlug, Name: "Demo Organisation"}
-	if err := tenants.CreateTenant(ctx, t); err != nil {
-		return err
-	}
 	u := &scalefield.User{Email: demoAdminEmail, DisplayName: "Demo Admin"}
-	if err := users.CreateUser(ctx, u, hash); err != nil {
-		return err
-	}
-	if err := users.AddMembership(ctx, scalefield.Membership{TenantID: t.ID, UserID: u.ID, Role: scalefield.RoleTenantAdmin}); err != nil {
-		return err
-	}
-	if err := hec.CreateHECToken(ctx, &scalefield.HECToken{TenantID: t.ID, Name: "demo", Sourcetype: "_json"}, secret); err != nil {
+	if err := tenants.CreateTenantWithAdmin(ctx, t, u, hash, &scalefield.HECToken{Name: "demo", Sourcetype: "_json"}, secret); err != nil {
 		return err
 	}
 	log.Info("demo tenant created", "slug", t.Slug, "tenant_id", t.ID)

@@ -147,7 +147,7 @@ func (m *Main) Run(ctx context.Context) error {
 	authService := &auth.Service{Users: users, Signer: auth.NewSigner(key, m.Config.TokenTTL)}
 
 	if m.Config.Demo {
-		if err := seedDemo(ctx, m.Config, tenants, users, hecTokens, m.Stdout, m.Log); err != nil {
+		if err := seedDemo(ctx, m.Config, tenants, m.Stdout, m.Log); err != nil {
 			return fmt.Errorf("seed demo tenant: %w", err)
 		}
 	}
