@@ -9,11 +9,42 @@ import (
 // which tenant. It comes only from a verified credential, never from
 // request arguments.
 type Session struct {
+	// UserID is set for people; APIKeyID for integrators. Exactly one is.
 	UserID   string
+	APIKeyID string
 	TenantID string
 	Role     Role
+	// SessionID names the sign-in (the refresh-token family) an access
+	// token belongs to, so that signing out revokes it; empty for API keys.
+	SessionID string
+	// AMR lists how the caller proved who they are (RFC 8176 values: "pwd",
+	// "otp", "mfa", "fed" for SSO, and "key" for API keys).
+	AMR []string
+	// Scope limits what the session may do.
+	Scope SessionScope
 	// ExpiresAt is when the credential stops being valid.
 	ExpiresAt time.Time
+}
+
+// SessionScope limits a session.
+type SessionScope string
+
+// Session scopes.
+const (
+	// ScopeFull may do whatever the role permits.
+	ScopeFull SessionScope = "full"
+	// ScopeMFAEnrollment may only enrol an authenticator: an administrator
+	// without MFA gets nothing else.
+	ScopeMFAEnrollment SessionScope = "mfa-enrollment"
+)
+
+// Subject is the Casbin subject of the session: "user:<id>" or
+// "apikey:<id>".
+func (s *Session) Subject() string {
+	if s.APIKeyID != "" {
+		return "apikey:" + s.APIKeyID
+	}
+	return "user:" + s.UserID
 }
 
 // LoginRequest is a password sign-in.
