@@ -6,24 +6,42 @@ package storetest
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/scalefield/scalefield/migrations"
 	"github.com/scalefield/scalefield/store"
 )
 
-// template is the name of the migrated template database.
-const template = "scalefield_template"
+// template is the name of the migrated template database. It names the
+// migrations' contents, so a changed or added migration gets a new template
+// rather than failing on an old one.
+var template = "scalefield_tmpl_" + migrationsDigest()
+
+func migrationsDigest() string {
+	h := sha256.New()
+	_ = fs.WalkDir(migrations.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(migrations.FS, path)
+		h.Write([]byte(path))
+		h.Write(data)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
 
 // templateLock is the advisory lock key that serializes work on the template.
 const templateLock = 7261001
@@ -121,24 +139,34 @@ func prepareTemplate(ctx context.Context, base string) error {
 	}
 	defer admin.Exec(ctx, `SELECT pg_advisory_unlock($1)`, templateLock)
 
-	tmplURL := withDatabase(base, template)
 	var exists bool
 	if err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, template).Scan(&exists); err != nil {
 		return err
 	}
-	if !exists {
-		if _, err := admin.Exec(ctx, "CREATE DATABASE "+template); err != nil && !strings.Contains(err.Error(), "already exists") {
-			return err
-		}
+	if exists {
+		return nil
 	}
-	// Migrating an up-to-date template is a no-op; a new migration in the
-	// tree is applied here before any test copies it.
-	db, err := store.Open(ctx, tmplURL)
+	// The template appears only once migrated: it is built under another
+	// name and renamed when complete, so a failed run leaves no half-built
+	// template behind.
+	building := template + "_building"
+	if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+building+" WITH (FORCE)"); err != nil {
+		return err
+	}
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+building); err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, withDatabase(base, building))
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	return db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	err = db.Migrate(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	db.Close()
+	if err != nil {
+		return fmt.Errorf("migrate template: %w", err)
+	}
+	_, err = admin.Exec(ctx, "ALTER DATABASE "+building+" RENAME TO "+template)
+	return err
 }
 
 // NewRedis returns a Redis client closed when the test ends. Tests share
