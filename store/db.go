@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"time"
 
+	neturl "net/url"
+
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -21,23 +23,54 @@ import (
 	"github.com/scalefield/scalefield/migrations"
 )
 
-// DB is the PostgreSQL connection pool of the application.
+// AppRole is the PostgreSQL role requests are served as. It cannot bypass
+// row-level security (see migrations/00004_rls.sql).
+const AppRole = "scalefield_app"
+
+// DB holds the two connection pools of the application.
 type DB struct {
+	// Pool connects as the privileged owner role, which row-level security
+	// does not confine. It serves migrations, pipeline stages that work
+	// across tenants, and lookups made before a tenant is known (sign-in,
+	// token checks). Every use outside those says why.
 	Pool *pgxpool.Pool
+	// App connects as AppRole: every tenant-scoped transaction runs here,
+	// confined by row-level security to the tenant it names.
+	App *pgxpool.Pool
 	// Now returns the current time; tests replace it.
 	Now scalefield.Clock
 }
 
-// Open connects to the database at url and checks that it answers.
+// Open connects to the database at url (the owner role) and, for requests,
+// as AppRole on the same server without a password (trust or peer
+// authentication, as on a development machine). Use OpenWithApp to give
+// the application role's own URL.
 func Open(ctx context.Context, url string) (*DB, error) {
-	cfg, err := pgxpool.ParseConfig(url)
+	appURL, err := AppURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("parse database url: %w", err)
+		return nil, err
 	}
-	cfg.ConnConfig.RuntimeParams["application_name"] = "scalefield"
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	return OpenWithApp(ctx, url, appURL)
+}
+
+// AppURL returns url with its user replaced by AppRole and no password.
+func AppURL(url string) (string, error) {
+	u, err := neturl.Parse(url)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", fmt.Errorf("database url must be a postgres:// URL to derive the application role's URL")
+	}
+	u.User = neturl.User(AppRole)
+	return u.String(), nil
+}
+
+// OpenWithApp connects to the database as the owner (url) and as the
+// application role (appURL), and checks that the owner connection answers.
+// The application connection is checked by Ping, once migrations have made
+// the role.
+func OpenWithApp(ctx context.Context, url, appURL string) (*DB, error) {
+	pool, err := newPool(ctx, url, "scalefield")
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, err
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -45,14 +78,49 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("ping database: %w", err)
 	}
-	return &DB{Pool: pool, Now: time.Now}, nil
+	app, err := newPool(ctx, appURL, "scalefield-app")
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("application role: %w", err)
+	}
+	return &DB{Pool: pool, App: app, Now: time.Now}, nil
+}
+
+func newPool(ctx context.Context, url, name string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse database url: %w", err)
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = name
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return pool, nil
 }
 
 // Close closes every connection.
-func (db *DB) Close() { db.Pool.Close() }
+func (db *DB) Close() {
+	db.App.Close()
+	db.Pool.Close()
+}
 
-// Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.Pool.Ping(ctx) }
+// Ping checks that both connections answer, and that the application
+// connection really is confined by row-level security.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.Pool.Ping(ctx); err != nil {
+		return err
+	}
+	var bypass bool
+	err := db.App.QueryRow(ctx, `SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user`).Scan(&bypass)
+	if err != nil {
+		return fmt.Errorf("application role: %w", err)
+	}
+	if bypass {
+		return fmt.Errorf("application role can bypass row-level security: connect it as a role without SUPERUSER or BYPASSRLS")
+	}
+	return nil
+}
 
 func (db *DB) sqlDB() *sql.DB { return stdlib.OpenDBFromPool(db.Pool) }
 
@@ -140,7 +208,7 @@ func (db *DB) beginTenant(ctx context.Context) (pgx.Tx, string, error) {
 // act on a tenant's behalf from a verified credential other than a session
 // (an HEC token, a pipeline stage).
 func (db *DB) beginForTenant(ctx context.Context, tenantID string) (pgx.Tx, error) {
-	tx, err := db.Pool.Begin(ctx)
+	tx, err := db.App.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}

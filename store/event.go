@@ -29,10 +29,23 @@ type EventService struct{ db *DB }
 func NewEventService(db *DB) *EventService { return &EventService{db: db} }
 
 // AppendBronze stores the records and queues them for refinement in one
-// transaction. Records may belong to different tenants.
+// transaction. Every record must belong to the same tenant (EINVALID
+// otherwise): one receiver request is one tenant's, taken from its verified
+// ingest credential.
+//
+// It runs on the privileged pool because PostgreSQL refuses COPY into a
+// table with row-level security for a role the policies confine, and COPY
+// is what makes ingestion fast; the tenant column is set from the
+// credential, never from the payload.
 func (s *EventService) AppendBronze(ctx context.Context, records []scalefield.BronzeRecord) ([]int64, error) {
 	if len(records) == 0 {
 		return nil, nil
+	}
+	tenantID := records[0].TenantID
+	for _, r := range records {
+		if r.TenantID != tenantID || r.TenantID == "" {
+			return nil, scalefield.Errorf(scalefield.EINVALID, "a Bronze batch must belong to one tenant")
+		}
 	}
 	tx, err := s.db.Pool.Begin(ctx)
 	if err != nil {

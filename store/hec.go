@@ -68,6 +68,8 @@ func createHECToken(ctx context.Context, q dbtx, t *scalefield.HECToken, secret 
 // ENOTFOUND if none matches.
 func (s *HECTokenService) AuthenticateHECToken(ctx context.Context, secret string) (*scalefield.HECToken, error) {
 	var t scalefield.HECToken
+	// Pre-authentication lookup: the token names the tenant, so it runs on
+	// the privileged pool before any tenant is known.
 	err := s.db.Pool.QueryRow(ctx, `
 		SELECT id, tenant_id, name, source, sourcetype FROM hec_tokens
 		WHERE token_hash = $1 AND revoked_at IS NULL`, hashSecret(secret)).

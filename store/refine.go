@@ -38,6 +38,8 @@ func NewRefineStore(db *DB) *RefineStore { return &RefineStore{db: db} }
 // failed with their reason, and removes all of them from the queue. A
 // replay after a crash writes nothing twice: Silver is unique per Bronze row.
 func (s *RefineStore) RefineBatch(ctx context.Context, limit int, normalize NormalizeFunc) (*RefineResult, error) {
+	// The stage serves every tenant, so it runs on the privileged pool; each
+	// row it writes carries the tenant of its Bronze row.
 	tx, err := s.db.Pool.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("refine: begin: %w", err)

@@ -38,13 +38,16 @@ func (s *TenantService) FindTenantByID(ctx context.Context, id string) (*scalefi
 }
 
 // FindTenantBySlug returns the tenant with the given slug, for sign-in and
-// administration; ENOTFOUND if none.
+// administration; ENOTFOUND if none. It is a pre-authentication lookup on
+// the privileged pool.
 func (s *TenantService) FindTenantBySlug(ctx context.Context, slug string) (*scalefield.Tenant, error) {
 	return findTenant(ctx, s.db.Pool, "slug = $1", slug)
 }
 
 // CreateTenant creates a tenant. EINVALID for a bad slug or name,
-// ECONFLICT when the slug is taken.
+// ECONFLICT when the slug is taken. Creating a tenant is a platform-level
+// act (no tenant exists yet), so it runs on the privileged pool; callers
+// check the platform permission first.
 func (s *TenantService) CreateTenant(ctx context.Context, t *scalefield.Tenant) error {
 	return createTenant(ctx, s.db.Pool, t)
 }
@@ -162,7 +165,15 @@ func createUser(ctx context.Context, q dbtx, u *scalefield.User, passwordHash st
 // AddMembership makes a user a member of a tenant with a role, or changes
 // the role of an existing member.
 func (s *UserService) AddMembership(ctx context.Context, m scalefield.Membership) error {
-	return addMembership(ctx, s.db.Pool, m)
+	tx, err := s.db.beginForTenant(ctx, m.TenantID)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if err := addMembership(ctx, tx, m); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }
 
 func addMembership(ctx context.Context, q dbtx, m scalefield.Membership) error {
@@ -177,7 +188,7 @@ func addMembership(ctx context.Context, q dbtx, m scalefield.Membership) error {
 }
 
 // FindCredentials returns the user with the given email and its password
-// hash, for sign-in. ENOTFOUND if none.
+// hash, for sign-in. ENOTFOUND if none. Pre-authentication lookup.
 func (s *UserService) FindCredentials(ctx context.Context, email string) (*scalefield.User, string, error) {
 	var u scalefield.User
 	var hash string
@@ -194,7 +205,8 @@ func (s *UserService) FindCredentials(ctx context.Context, email string) (*scale
 }
 
 // FindMemberships returns the tenants a user belongs to, with the role in
-// each, ordered by tenant slug.
+// each, ordered by tenant slug. Pre-authentication lookup: it spans the
+// user's tenants, so it runs on the privileged pool.
 func (s *UserService) FindMemberships(ctx context.Context, userID string) ([]scalefield.TenantMembership, error) {
 	rows, err := s.db.Pool.Query(ctx, `
 		SELECT t.id, t.slug, t.name, t.created_at, m.role

@@ -18,6 +18,7 @@ import (
 type Config struct {
 	Addr            string
 	DatabaseURL     string
+	AppDatabaseURL  string
 	RedisURL        string
 	WebDir          string
 	JWTKeyFile      string
@@ -57,6 +58,7 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	var origins, level string
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (SCALEFIELD_ADDR)")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", "", "PostgreSQL URL (DATABASE_URL or DATABASE_URL_FILE)")
+	fs.StringVar(&cfg.AppDatabaseURL, "app-database-url", "", "PostgreSQL URL of the scalefield_app role that serves requests under row-level security; default: the database URL with that user and no password (APP_DATABASE_URL or APP_DATABASE_URL_FILE)")
 	fs.StringVar(&cfg.RedisURL, "redis-url", "", "Redis URL (REDIS_URL or REDIS_URL_FILE)")
 	fs.StringVar(&cfg.WebDir, "web-dir", cfg.WebDir, "directory of the built SPA; empty for none (SCALEFIELD_WEB_DIR)")
 	fs.StringVar(&cfg.JWTKeyFile, "jwt-key-file", cfg.JWTKeyFile, "Ed25519 PKCS#8 PEM key for access tokens, created if missing; share it between replicas (SCALEFIELD_JWT_KEY_FILE)")
@@ -77,7 +79,7 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 
 	// Environment variables fill in what no flag set.
 	env := map[string]string{
-		"addr": "SCALEFIELD_ADDR", "database-url": "DATABASE_URL", "redis-url": "REDIS_URL",
+		"addr": "SCALEFIELD_ADDR", "database-url": "DATABASE_URL", "app-database-url": "APP_DATABASE_URL", "redis-url": "REDIS_URL",
 		"web-dir": "SCALEFIELD_WEB_DIR", "jwt-key-file": "SCALEFIELD_JWT_KEY_FILE", "token-ttl": "SCALEFIELD_TOKEN_TTL",
 		"allowed-origins": "SCALEFIELD_ALLOWED_ORIGINS", "log-level": "SCALEFIELD_LOG_LEVEL", "log-format": "SCALEFIELD_LOG_FORMAT",
 		"demo": "SCALEFIELD_DEMO", "pipeline": "SCALEFIELD_PIPELINE", "refine-batch-size": "SCALEFIELD_REFINE_BATCH_SIZE",

@@ -101,7 +101,14 @@ func NewMain(cfg Config, stdout, stderr io.Writer) *Main {
 }
 
 func (m *Main) openDB(ctx context.Context) error {
-	db, err := store.Open(ctx, m.Config.DatabaseURL)
+	appURL := m.Config.AppDatabaseURL
+	if appURL == "" {
+		var err error
+		if appURL, err = store.AppURL(m.Config.DatabaseURL); err != nil {
+			return err
+		}
+	}
+	db, err := store.OpenWithApp(ctx, m.Config.DatabaseURL, appURL)
 	if err != nil {
 		return err
 	}
@@ -122,6 +129,9 @@ func (m *Main) Migrate(ctx context.Context) error {
 func (m *Main) Run(ctx context.Context) error {
 	if err := m.Migrate(ctx); err != nil {
 		return err
+	}
+	if err := m.DB.Ping(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
 	}
 	ropts, err := redis.ParseURL(m.Config.RedisURL)
 	if err != nil {
