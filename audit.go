@@ -96,3 +96,19 @@ type AuditService interface {
 	// VerifyAuditLog recomputes the caller's tenant's chain.
 	VerifyAuditLog(ctx context.Context) (*AuditVerification, error)
 }
+
+// NewAuditEntry starts an audit entry for an action of the caller of ctx:
+// tenant and actor from the session (anonymous without one) and the
+// client address ip. Stores complete the target.
+func NewAuditEntry(ctx context.Context, action, ip string) *AuditEntry {
+	e := &AuditEntry{Action: action, IP: ip, ActorType: "anonymous"}
+	if s := SessionFromContext(ctx); s != nil {
+		e.TenantID = s.TenantID
+		if s.APIKeyID != "" {
+			e.ActorType, e.ActorID = "apikey", s.APIKeyID
+		} else {
+			e.ActorType, e.ActorID = "user", s.UserID
+		}
+	}
+	return e
+}

@@ -180,15 +180,25 @@ type HECToken struct {
 	ID         string
 	TenantID   string
 	Name       string
+	Prefix     string
 	Source     string
 	Sourcetype string
+	CreatedAt  time.Time
+	RevokedAt  *time.Time
 }
 
-// HECTokenService checks HEC tokens.
+// HECTokenService checks and manages HEC tokens.
 type HECTokenService interface {
 	// AuthenticateHECToken returns the active token matching the secret.
 	// ENOTFOUND if no active token matches.
 	AuthenticateHECToken(ctx context.Context, secret string) (*HECToken, error)
+	// ListHECTokens returns the caller's tenant's tokens, newest first.
+	ListHECTokens(ctx context.Context) ([]*HECToken, error)
+	// IssueHECToken creates a token in the caller's tenant and returns its
+	// secret, which is not kept. EINVALID for a missing name.
+	IssueHECToken(ctx context.Context, t *HECToken, audit *AuditEntry) (secret string, err error)
+	// RevokeHECToken revokes a token of the caller's tenant. ENOTFOUND.
+	RevokeHECToken(ctx context.Context, id string, audit *AuditEntry) (*HECToken, error)
 }
 
 // EventBroker fans refined events out to subscribers on every replica.

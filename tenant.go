@@ -55,18 +55,69 @@ type Membership struct {
 	Role     Role
 }
 
+// TenantPage is one page of tenants, ordered by slug.
+type TenantPage struct {
+	Tenants     []*Tenant
+	Cursors     []string
+	TotalCount  int
+	HasNextPage bool
+}
+
 // TenantService reads tenants.
 type TenantService interface {
 	// FindTenantByID returns the tenant with the given ID; ENOTFOUND if none,
 	// or if it is not the caller's tenant.
 	FindTenantByID(ctx context.Context, id string) (*Tenant, error)
+	// ListTenants pages through every tenant by slug (platform
+	// administration; the caller checks the permission). EINVALID.
+	ListTenants(ctx context.Context, first int, after *string) (*TenantPage, error)
 }
 
-// UserService reads users.
+// Member is a user of the caller's tenant with the role held there.
+type Member struct {
+	User       *User
+	Role       Role
+	MFAEnabled bool
+}
+
+// MemberPage is one page of members, ordered by email.
+type MemberPage struct {
+	Members     []*Member
+	Cursors     []string
+	TotalCount  int
+	HasNextPage bool
+}
+
+// AddMemberRequest adds a person to the caller's tenant.
+type AddMemberRequest struct {
+	Email       string
+	DisplayName string
+	// PasswordHash is used only when the email has no account yet; it must
+	// then be set.
+	PasswordHash string
+	Role         Role
+}
+
+// UserService reads and manages the members of the caller's tenant. The
+// methods that change something take the audit entry to append in the
+// same transaction (nil for none); the store fills in its target.
 type UserService interface {
 	// FindUserByID returns the user with the given ID within the caller's
 	// tenant, with its membership; ENOTFOUND if none.
 	FindUserByID(ctx context.Context, id string) (*User, *Membership, error)
+	// FindMember returns a member with MFA status; ENOTFOUND if none.
+	FindMember(ctx context.Context, userID string) (*Member, error)
+	// ListMembers pages through members by email; EINVALID for a bad page.
+	ListMembers(ctx context.Context, first int, after *string) (*MemberPage, error)
+	// AddMember gives an account (created when new) a membership.
+	// EINVALID for a bad role or a new account without password;
+	// ECONFLICT when already a member.
+	AddMember(ctx context.Context, req AddMemberRequest, audit *AuditEntry) (*Member, error)
+	// SetMemberRole changes a member's role. ENOTFOUND, EINVALID, and
+	// EFORBIDDEN for the caller's own membership.
+	SetMemberRole(ctx context.Context, userID string, role Role, audit *AuditEntry) (*Member, error)
+	// RemoveMember ends a membership. ENOTFOUND; EFORBIDDEN for oneself.
+	RemoveMember(ctx context.Context, userID string, audit *AuditEntry) error
 }
 
 // TenantMembership is a tenant a user belongs to, with the user's role.

@@ -7,14 +7,16 @@ package graph
 
 import (
 	"context"
-	scalefield "github.com/scalefield/scalefield"
+	"encoding/base64"
 
+	"github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/graph/model"
 )
 
 // Login is the resolver for the login field.
-func (r *mutationResolver) Login(ctx context.Context, email string, password string, tenant *string) (*model.AuthPayload, error) {
-	req := scalefield.LoginRequest{Email: email, Password: password, RemoteAddr: RemoteAddrFromContext(ctx)}
+func (r *mutationResolver) Login(ctx context.Context, email string, password string, tenant *string) (*model.LoginResult, error) {
+	req := scalefield.LoginRequest{Email: email, Password: password, RemoteAddr: scalefield.RemoteAddrFromContext(ctx),
+		UserAgent: UserAgentFromContext(ctx)}
 	if tenant != nil {
 		req.TenantSlug = *tenant
 	}
@@ -22,7 +24,72 @@ func (r *mutationResolver) Login(ctx context.Context, email string, password str
 	if err != nil {
 		return nil, err
 	}
-	return &model.AuthPayload{Token: res.Token, ExpiresAt: res.ExpiresAt, User: toModelUser(res.User, res.Role), Tenant: toModelTenant(res.Tenant)}, nil
+	if res.MFARequired {
+		return &model.LoginResult{MfaToken: &res.MFAToken}, nil
+	}
+	return &model.LoginResult{Session: toModelSession(res)}, nil
+}
+
+// VerifyMfa is the resolver for the verifyMfa field.
+func (r *mutationResolver) VerifyMfa(ctx context.Context, mfaToken string, code string) (*model.Session, error) {
+	res, err := r.AuthService.VerifyMFA(ctx, mfaToken, code, scalefield.RemoteAddrFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return toModelSession(res), nil
+}
+
+// RefreshSession is the resolver for the refreshSession field.
+func (r *mutationResolver) RefreshSession(ctx context.Context, refreshToken string) (*model.Session, error) {
+	res, err := r.AuthService.Refresh(ctx, refreshToken, scalefield.RemoteAddrFromContext(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return toModelSession(res), nil
+}
+
+// CompleteSsoLogin is the resolver for the completeSsoLogin field.
+func (r *mutationResolver) CompleteSsoLogin(ctx context.Context, code string) (*model.Session, error) {
+	res, err := r.AuthService.CompleteSSOLogin(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return toModelSession(res), nil
+}
+
+// Logout is the resolver for the logout field.
+func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
+	if err := r.AuthService.Logout(ctx); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// LogoutEverywhere is the resolver for the logoutEverywhere field.
+func (r *mutationResolver) LogoutEverywhere(ctx context.Context) (bool, error) {
+	if err := r.AuthService.LogoutEverywhere(ctx); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// BeginMfaEnrollment is the resolver for the beginMfaEnrollment field.
+func (r *mutationResolver) BeginMfaEnrollment(ctx context.Context) (*model.MfaEnrollment, error) {
+	e, err := r.MFAService.BeginMFAEnrollment(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &model.MfaEnrollment{Secret: e.Secret, URI: e.URI,
+		QRCode: "data:image/png;base64," + base64.StdEncoding.EncodeToString(e.QRCodePNG)}, nil
+}
+
+// ConfirmMfaEnrollment is the resolver for the confirmMfaEnrollment field.
+func (r *mutationResolver) ConfirmMfaEnrollment(ctx context.Context, code string) (*model.MfaConfirmation, error) {
+	c, err := r.MFAService.ConfirmMFAEnrollment(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return &model.MfaConfirmation{RecoveryCodes: c.RecoveryCodes, Session: toModelSession(c.Login)}, nil
 }
 
 // Me is the resolver for the me field.
@@ -31,9 +98,21 @@ func (r *queryResolver) Me(ctx context.Context) (*model.User, error) {
 	if s == nil {
 		return nil, scalefield.Errorf(scalefield.EUNAUTHORIZED, "sign in required")
 	}
-	u, m, err := r.UserService.FindUserByID(ctx, s.UserID)
+	if s.APIKeyID != "" {
+		return nil, scalefield.Errorf(scalefield.ENOTFOUND, "an API key is not a user: query tenant instead")
+	}
+	m, err := r.UserService.FindMember(ctx, s.UserID)
 	if err != nil {
 		return nil, err
 	}
-	return toModelUser(u, m.Role), nil
+	return toModelMember(m), nil
+}
+
+// SsoLogin is the resolver for the ssoLogin field.
+func (r *queryResolver) SsoLogin(ctx context.Context, tenant string) (*model.SsoLogin, error) {
+	info, err := r.SSO.SSOLogin(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SsoLogin{Enabled: info.Enabled, LoginURL: optional(info.LoginURL)}, nil
 }

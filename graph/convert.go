@@ -1,11 +1,12 @@
 package graph
 
 import (
+	"encoding/hex"
+	"encoding/json"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"encoding/hex"
 
 	scalefield "github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/graph/model"
@@ -28,7 +29,8 @@ func optional(s string) *string {
 func formatID(id int64) string { return strconv.FormatInt(id, 10) }
 
 func toModelUser(u *scalefield.User, role scalefield.Role) *model.User {
-	return &model.User{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, Role: model.Role(toModelEnum(string(role)))}
+	return &model.User{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, CreatedAt: u.CreatedAt,
+		Role: toModelRole(role)}
 }
 
 func toModelTenant(t *scalefield.Tenant) *model.Tenant {
@@ -97,4 +99,76 @@ func derefInt(p *int) int {
 		return 0
 	}
 	return *p
+}
+
+func fromModelRole(r model.Role) scalefield.Role { return scalefield.Role(fromModelEnum(string(r))) }
+
+func toModelMember(m *scalefield.Member) *model.User {
+	u := toModelUser(m.User, m.Role)
+	u.MfaEnabled = m.MFAEnabled
+	return u
+}
+
+func toModelHECToken(t *scalefield.HECToken) *model.HecToken {
+	return &model.HecToken{ID: t.ID, Name: t.Name, Prefix: t.Prefix, Source: optional(t.Source),
+		Sourcetype: optional(t.Sourcetype), CreatedAt: t.CreatedAt, RevokedAt: t.RevokedAt}
+}
+
+func toModelSession(res *scalefield.LoginResult) *model.Session {
+	scope := model.SessionScopeFull
+	if res.Scope == scalefield.ScopeMFAEnrollment {
+		scope = model.SessionScopeMfaEnrollment
+	}
+	return &model.Session{
+		Token: res.Token, ExpiresAt: res.ExpiresAt,
+		RefreshToken: res.RefreshToken, RefreshExpiresAt: res.RefreshExpiresAt,
+		Scope: scope, User: toModelUser(res.User, res.Role), Tenant: toModelTenant(res.Tenant),
+	}
+}
+
+func toModelAPIKey(k *scalefield.APIKey) *model.APIKey {
+	return &model.APIKey{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Role: toModelRole(k.Role), CreatedAt: k.CreatedAt,
+		ExpiresAt: k.ExpiresAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt}
+}
+
+func toModelRole(r scalefield.Role) model.Role { return model.Role(toModelEnum(string(r))) }
+
+func toModelSSOSettings(s *scalefield.SSOSettings, redirectURL string) *model.SsoSettings {
+	out := &model.SsoSettings{
+		Enabled: s.Enabled, Issuer: s.IssuerURL, ClientID: s.ClientID, ClientSecretSet: s.ClientSecretSet,
+		AllowedDomains: s.AllowedDomains, GroupsClaim: s.GroupsClaim, RedirectURL: redirectURL,
+		RoleMappings: []*model.SsoRoleMapping{},
+	}
+	if out.AllowedDomains == nil {
+		out.AllowedDomains = []string{}
+	}
+	if !s.UpdatedAt.IsZero() {
+		out.UpdatedAt = &s.UpdatedAt
+	}
+	if s.DefaultRole != "" {
+		r := toModelRole(s.DefaultRole)
+		out.DefaultRole = &r
+	}
+	groups := make([]string, 0, len(s.GroupRoles))
+	for g := range s.GroupRoles {
+		groups = append(groups, g)
+	}
+	sort.Strings(groups)
+	for _, g := range groups {
+		out.RoleMappings = append(out.RoleMappings, &model.SsoRoleMapping{Group: g, Role: toModelRole(s.GroupRoles[g])})
+	}
+	return out
+}
+
+func toModelAuditEntry(e *scalefield.AuditEntry) *model.AuditEntry {
+	details, err := json.Marshal(e.Details)
+	if err != nil || e.Details == nil {
+		details = []byte("{}")
+	}
+	return &model.AuditEntry{
+		ID: formatID(e.ID), At: e.At, ActorType: e.ActorType, ActorID: optional(e.ActorID),
+		ActorLabel: optional(e.ActorLabel), IP: optional(e.IP), Action: e.Action,
+		TargetType: optional(e.TargetType), TargetID: optional(e.TargetID), Details: string(details),
+		Hash: hex.EncodeToString(e.Hash),
+	}
 }

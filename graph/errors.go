@@ -53,24 +53,33 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 }
 
 // RequireSession refuses every root field without a session unless the
-// schema marks it @public. It is the single entry check for signed-in
-// access; later checks (roles, permissions) build on the session it
-// guarantees.
+// schema marks it @public, and every field but those marked
+// @allowMfaEnrollment to a session that must enrol MFA first. It is the
+// single entry check for signed-in access; permissions (@hasPermission)
+// build on the session it guarantees.
 func RequireSession(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	rc := graphql.GetRootFieldContext(ctx)
-	if scalefield.SessionFromContext(ctx) == nil && !isPublic(rc) {
+	s := scalefield.SessionFromContext(ctx)
+	switch {
+	case hasDirective(rc, "public"):
+	case s == nil:
 		graphql.AddError(ctx, scalefield.Errorf(scalefield.EUNAUTHORIZED, "sign in required"))
+		return graphql.Null
+	case s.Scope == scalefield.ScopeMFAEnrollment && !hasDirective(rc, "allowMfaEnrollment"):
+		graphql.AddError(ctx, scalefield.Errorf(scalefield.EFORBIDDEN, "enrol a second factor (MFA) first"))
 		return graphql.Null
 	}
 	return next(ctx)
 }
 
-func isPublic(rc *graphql.RootFieldContext) bool {
+// hasDirective reports whether the root field's definition carries the
+// directive; introspection fields count as public.
+func hasDirective(rc *graphql.RootFieldContext, name string) bool {
 	if rc == nil || rc.Field.Field == nil || rc.Field.Definition == nil {
 		return false
 	}
 	if rc.Field.Name == "__typename" || rc.Field.Name == "__schema" || rc.Field.Name == "__type" {
 		return true
 	}
-	return rc.Field.Definition.Directives.ForName("public") != nil
+	return rc.Field.Definition.Directives.ForName(name) != nil
 }

@@ -24,10 +24,13 @@ export E2E_BASE_URL="http://127.0.0.1:$PORT"
 export E2E_EMAIL="admin@demo.scalefield.local"
 export E2E_PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export E2E_HEC_TOKEN="$(cat /proc/sys/kernel/random/uuid)"
+export E2E_ANALYST_EMAIL="analyst@demo.scalefield.local"
+export E2E_ANALYST_PASSWORD="e2e-analyst-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 mkdir -p .data
 log=.data/e2e-server.log
 
 DATABASE_URL="$e2e_url" SCALEFIELD_DEMO_PASSWORD="$E2E_PASSWORD" SCALEFIELD_DEMO_HEC_TOKEN="$E2E_HEC_TOKEN" \
+  SCALEFIELD_DEMO_ANALYST_PASSWORD="$E2E_ANALYST_PASSWORD" \
   bin/scalefield serve --demo --addr "127.0.0.1:$PORT" --web-dir frontend/dist \
   --jwt-key-file .data/e2e-jwt.pem --log-format text >"$log" 2>&1 &
 server=$!

@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	scalefield "github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/graph"
@@ -21,8 +22,8 @@ import (
 // newGraphQLHandler builds the GraphQL handler with only the transports the
 // API offers: POST JSON, GET for queries, and graphql-transport-ws over
 // WebSocket (token in connection_init, Origin checked).
-func newGraphQLHandler(cfg Config, resolver *graph.Resolver, auth scalefield.AuthService, log *slog.Logger) *handler.Server {
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: resolver}))
+func newGraphQLHandler(cfg Config, resolver *graph.Resolver, auth scalefield.AuthService, limiter scalefield.RateLimiter, log *slog.Logger) *handler.Server {
+	srv := handler.New(graph.NewSchema(resolver, log))
 
 	srv.AddTransport(transport.Websocket{
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
@@ -58,7 +59,8 @@ func newGraphQLHandler(cfg Config, resolver *graph.Resolver, auth scalefield.Aut
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
-	srv.SetErrorPresenter(graph.ErrorPresenter(log))
+	presenter := graph.ErrorPresenter(log)
+	srv.SetErrorPresenter(presenter)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		log.ErrorContext(ctx, "graphql panic", "panic", v)
 		return scalefield.Errorf(scalefield.EINTERNAL, "internal error")
@@ -72,6 +74,17 @@ func newGraphQLHandler(cfg Config, resolver *graph.Resolver, auth scalefield.Aut
 		}
 		// Operation names come from clients, so they are not a label.
 		graphQLOperations.WithLabelValues(op).Inc()
+		// Each caller spends the operation's complexity from a shared budget,
+		// so aliases and batching cost what they ask for.
+		if s := scalefield.SessionFromContext(ctx); s != nil && limiter != nil {
+			cost := 1
+			if stats := extension.GetComplexityStats(ctx); stats != nil && stats.Complexity > 1 {
+				cost = stats.Complexity
+			}
+			if err := limiter.Allow(ctx, "graphql:"+s.Subject(), cfg.GraphQLRate, cost); err != nil {
+				return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{presenter(ctx, err)}})
+			}
+		}
 		return next(ctx)
 	})
 	return srv

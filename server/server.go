@@ -34,6 +34,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// ComplexityLimit bounds the cost of a GraphQL operation.
 	ComplexityLimit int
+	// GraphQLRate is the complexity each caller may spend, across replicas.
+	GraphQLRate scalefield.Limit
 }
 
 // ReadyCheck reports whether a dependency is ready; nil means ready.
@@ -46,6 +48,16 @@ type Server struct {
 	Auth     scalefield.AuthService
 	Resolver *graph.Resolver
 	HEC      *ingest.HEC
+	// Authorizer checks permissions of the non-GraphQL endpoints.
+	Authorizer scalefield.Authorizer
+	// Audit records what those endpoints do; AuditExport serves the export.
+	Audit       scalefield.AuditService
+	AuditExport AuditExporter
+	// OIDC serves single sign-on.
+	OIDC *OIDCHandlers
+	// Limiter bounds GraphQL work per user and per API key by operation
+	// complexity (Config.GraphQLRate).
+	Limiter scalefield.RateLimiter
 	// Ready names the checks behind /readyz.
 	Ready map[string]ReadyCheck
 
@@ -56,7 +68,7 @@ type Server struct {
 // Handler returns the routes of the server.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	gql := newGraphQLHandler(s.Config, s.Resolver, s.Auth, s.Log)
+	gql := newGraphQLHandler(s.Config, s.Resolver, s.Auth, s.Limiter, s.Log)
 	graphQL := instrument("graphql", s.authenticate(http.MaxBytesHandler(gql, s.Config.MaxBodyBytes)))
 	// GET serves queries and the WebSocket upgrade; POST everything else.
 	mux.Handle("GET /graphql", graphQL)
@@ -69,6 +81,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /services/collector/health", instrument("hec_health", http.HandlerFunc(s.HEC.Health)))
 	mux.Handle("GET /services/collector/health/1.0", instrument("hec_health", http.HandlerFunc(s.HEC.Health)))
 
+	if s.OIDC != nil {
+		s.OIDC.Register(mux)
+	}
+	mux.Handle("GET /api/v1/audit/export", instrument("audit_export", s.authenticate(http.HandlerFunc(s.exportAudit))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
@@ -118,7 +134,8 @@ func (s *Server) Close(ctx context.Context) error {
 // GraphQL layer refuses everything else); a bad token is refused outright.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := graph.WithRemoteAddr(r.Context(), clientIP(r))
+		ctx := scalefield.NewContextWithRemoteAddr(r.Context(), clientIP(r))
+		ctx = graph.WithUserAgent(ctx, r.UserAgent())
 		if h := r.Header.Get("Authorization"); h != "" {
 			token := bearerToken(h)
 			session, err := s.Auth.Authenticate(ctx, token)

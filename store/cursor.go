@@ -48,3 +48,15 @@ func decodeIDCursor(s string) (int64, error) {
 	}
 	return n, nil
 }
+
+func encodeStringCursor(s string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("s:" + s))
+}
+
+func decodeStringCursor(c string) (string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || !strings.HasPrefix(string(raw), "s:") {
+		return "", scalefield.Errorf(scalefield.EINVALID, "invalid cursor")
+	}
+	return strings.TrimPrefix(string(raw), "s:"), nil
+}

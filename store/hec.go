@@ -81,3 +81,94 @@ func (s *HECTokenService) AuthenticateHECToken(ctx context.Context, secret strin
 	}
 	return &t, nil
 }
+
+// ListHECTokens returns the caller's tenant's tokens, newest first,
+// revoked ones included.
+func (s *HECTokenService) ListHECTokens(ctx context.Context) ([]*scalefield.HECToken, error) {
+	tx, tenantID, err := s.db.beginTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `SELECT `+hecTokenColumns+` FROM hec_tokens WHERE tenant_id = $1 ORDER BY created_at DESC, id`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("list HEC tokens: %w", err)
+	}
+	tokens, err := pgx.CollectRows(rows, scanHECToken)
+	if err != nil {
+		return nil, fmt.Errorf("list HEC tokens: %w", err)
+	}
+	return tokens, nil
+}
+
+// IssueHECToken creates a token in the caller's tenant with a new secret,
+// and appends audit (if any) in the same transaction.
+func (s *HECTokenService) IssueHECToken(ctx context.Context, t *scalefield.HECToken, audit *scalefield.AuditEntry) (string, error) {
+	tx, tenantID, err := s.db.beginTenant(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback(ctx)
+	t.TenantID = tenantID
+	secret := NewHECSecret()
+	if err := createHECToken(ctx, tx, t, secret); err != nil {
+		return "", err
+	}
+	stored, err := findHECToken(ctx, tx, tenantID, t.ID)
+	if err != nil {
+		return "", err
+	}
+	*t = *stored
+	if err := appendTargetAudit(ctx, tx, audit, "hec_token", t.ID, map[string]any{"name": t.Name}); err != nil {
+		return "", err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return "", fmt.Errorf("issue HEC token: commit: %w", err)
+	}
+	return secret, nil
+}
+
+// RevokeHECToken revokes a token of the caller's tenant at once; revoking a
+// revoked token changes nothing. ENOTFOUND if none.
+func (s *HECTokenService) RevokeHECToken(ctx context.Context, id string, audit *scalefield.AuditEntry) (*scalefield.HECToken, error) {
+	tx, tenantID, err := s.db.beginTenant(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `UPDATE hec_tokens SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id::text = $2`, tenantID, id); err != nil {
+		return nil, fmt.Errorf("revoke HEC token: %w", err)
+	}
+	t, err := findHECToken(ctx, tx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := appendTargetAudit(ctx, tx, audit, "hec_token", t.ID, map[string]any{"name": t.Name}); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("revoke HEC token: commit: %w", err)
+	}
+	return t, nil
+}
+
+const hecTokenColumns = `id, tenant_id, name, prefix, source, sourcetype, created_at, revoked_at`
+
+func scanHECToken(row pgx.CollectableRow) (*scalefield.HECToken, error) {
+	var t scalefield.HECToken
+	return &t, row.Scan(&t.ID, &t.TenantID, &t.Name, &t.Prefix, &t.Source, &t.Sourcetype, &t.CreatedAt, &t.RevokedAt)
+}
+
+func findHECToken(ctx context.Context, tx pgx.Tx, tenantID, id string) (*scalefield.HECToken, error) {
+	rows, err := tx.Query(ctx, `SELECT `+hecTokenColumns+` FROM hec_tokens WHERE tenant_id = $1 AND id::text = $2`, tenantID, id)
+	if err != nil {
+		return nil, fmt.Errorf("find HEC token: %w", err)
+	}
+	t, err := pgx.CollectExactlyOneRow(rows, scanHECToken)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, scalefield.Errorf(scalefield.ENOTFOUND, "HEC token not found")
+	} else if err != nil {
+		return nil, fmt.Errorf("find HEC token: %w", err)
+	}
+	return t, nil
+}

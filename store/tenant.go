@@ -52,31 +52,38 @@ func (s *TenantService) CreateTenant(ctx context.Context, t *scalefield.Tenant) 
 	return createTenant(ctx, s.db.Pool, t)
 }
 
-// CreateTenantWithAdmin creates a tenant, its first admin (with an already
-// hashed password) and an HEC token in one transaction: all or nothing.
-func (s *TenantService) CreateTenantWithAdmin(ctx context.Context, t *scalefield.Tenant, admin *scalefield.User,
-	passwordHash string, hec *scalefield.HECToken, hecSecret string) error {
+// CreateTenantWithAdmin creates a tenant and makes admin.Email its tenant
+// administrator (creating the account when new, with admin.PasswordHash),
+// and, when hec is not nil, an HEC token with hecSecret, all in one
+// transaction with the audit entry (nil for none). Creating a tenant is a
+// platform-level act, so it runs on the privileged pool; callers check
+// tenants:manage first. EINVALID, ECONFLICT for a taken slug.
+func (s *TenantService) CreateTenantWithAdmin(ctx context.Context, t *scalefield.Tenant, admin scalefield.AddMemberRequest,
+	hec *scalefield.HECToken, hecSecret string, audit *scalefield.AuditEntry) error {
 	tx, err := s.db.Pool.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("create tenant with admin: begin: %w", err)
+		return fmt.Errorf("create tenant: begin: %w", err)
 	}
 	defer tx.Rollback(ctx)
 	if err := createTenant(ctx, tx, t); err != nil {
 		return err
 	}
-	if err := createUser(ctx, tx, admin, passwordHash); err != nil {
+	admin.Role = scalefield.RoleTenantAdmin
+	m, err := addMemberTx(ctx, tx, t.ID, admin)
+	if err != nil {
 		return err
 	}
-	m := scalefield.Membership{TenantID: t.ID, UserID: admin.ID, Role: scalefield.RoleTenantAdmin}
-	if err := addMembership(ctx, tx, m); err != nil {
-		return err
+	if hec != nil {
+		hec.TenantID = t.ID
+		if err := createHECToken(ctx, tx, hec, hecSecret); err != nil {
+			return err
+		}
 	}
-	hec.TenantID = t.ID
-	if err := createHECToken(ctx, tx, hec, hecSecret); err != nil {
+	if err := appendTargetAudit(ctx, tx, audit, "tenant", t.ID, map[string]any{"slug": t.Slug, "admin": m.User.Email}); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("create tenant with admin: commit: %w", err)
+		return fmt.Errorf("create tenant: commit: %w", err)
 	}
 	return nil
 }
@@ -235,4 +242,44 @@ func constraintError(err error, what string) error {
 		return scalefield.Errorf(scalefield.EINVALID, "%s: invalid value (%s)", what, pgErr.ConstraintName)
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// ListTenants pages through every tenant by slug. It spans tenants, so it
+// runs on the privileged pool: callers check tenants:manage first.
+func (s *TenantService) ListTenants(ctx context.Context, first int, after *string) (*scalefield.TenantPage, error) {
+	f := scalefield.BronzeFilter{First: first, After: after}
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	afterSlug := ""
+	if after != nil {
+		var err error
+		if afterSlug, err = decodeStringCursor(*after); err != nil {
+			return nil, err
+		}
+	}
+	page := &scalefield.TenantPage{}
+	if err := s.db.Pool.QueryRow(ctx, `SELECT count(*) FROM tenants`).Scan(&page.TotalCount); err != nil {
+		return nil, fmt.Errorf("count tenants: %w", err)
+	}
+	rows, err := s.db.Pool.Query(ctx,
+		`SELECT id, slug, name, created_at FROM tenants WHERE slug > $1 ORDER BY slug LIMIT $2`, afterSlug, f.First+1)
+	if err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	tenants, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*scalefield.Tenant, error) {
+		var t scalefield.Tenant
+		return &t, row.Scan(&t.ID, &t.Slug, &t.Name, &t.CreatedAt)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	if len(tenants) > f.First {
+		tenants, page.HasNextPage = tenants[:f.First], true
+	}
+	page.Tenants = tenants
+	for _, t := range tenants {
+		page.Cursors = append(page.Cursors, encodeStringCursor(t.Slug))
+	}
+	return page, nil
 }

@@ -16,23 +16,27 @@ import (
 // flag or, when the flag is not given, from its environment variable;
 // secrets may also come from a file named by <VAR>_FILE.
 type Config struct {
-	Addr            string
-	DatabaseURL     string
-	AppDatabaseURL  string
-	RedisURL        string
-	WebDir          string
-	JWTKeyFile      string
-	TokenTTL        time.Duration
-	AllowedOrigins  []string
-	LogLevel        slog.Level
-	LogFormat       string
-	Demo            bool
-	DemoPassword    string
-	DemoHECToken    string
-	Pipeline        bool
-	RefineBatchSize int
-	ComplexityLimit int
-	MaxBodyBytes    int64
+	Addr           string
+	DatabaseURL    string
+	AppDatabaseURL string
+	RedisURL       string
+	WebDir         string
+	JWTKeyFile     string
+	SecretKeyFile  string
+	PublicURL      string
+	TokenTTL       time.Duration
+	AllowedOrigins []string
+	LogLevel       slog.Level
+	LogFormat      string
+	Demo           bool
+	DemoPassword   string
+	DemoHECToken   string
+	// DemoAnalystPassword, when set, also seeds an analyst (for tests).
+	DemoAnalystPassword string
+	Pipeline            bool
+	RefineBatchSize     int
+	ComplexityLimit     int
+	MaxBodyBytes        int64
 }
 
 // DefaultConfig returns the defaults.
@@ -41,6 +45,7 @@ func DefaultConfig() Config {
 		Addr:            "127.0.0.1:8080",
 		WebDir:          "frontend/dist",
 		JWTKeyFile:      ".data/jwt-ed25519.pem",
+		SecretKeyFile:   ".data/secret.key",
 		TokenTTL:        15 * time.Minute,
 		LogLevel:        slog.LevelInfo,
 		LogFormat:       "json",
@@ -62,6 +67,8 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&cfg.RedisURL, "redis-url", "", "Redis URL (REDIS_URL or REDIS_URL_FILE)")
 	fs.StringVar(&cfg.WebDir, "web-dir", cfg.WebDir, "directory of the built SPA; empty for none (SCALEFIELD_WEB_DIR)")
 	fs.StringVar(&cfg.JWTKeyFile, "jwt-key-file", cfg.JWTKeyFile, "Ed25519 PKCS#8 PEM key for access tokens, created if missing; share it between replicas (SCALEFIELD_JWT_KEY_FILE)")
+	fs.StringVar(&cfg.SecretKeyFile, "secret-key-file", cfg.SecretKeyFile, "32-byte key that encrypts MFA and SSO secrets at rest (AES-256-GCM), created if missing; share it between replicas (SCALEFIELD_SECRET_KEY_FILE)")
+	fs.StringVar(&cfg.PublicURL, "public-url", "", "external base URL of the server, for SSO redirects; default http://<addr> (SCALEFIELD_PUBLIC_URL)")
 	fs.DurationVar(&cfg.TokenTTL, "token-ttl", cfg.TokenTTL, "access token lifetime (SCALEFIELD_TOKEN_TTL)")
 	fs.StringVar(&origins, "allowed-origins", "", "comma-separated extra Origin host patterns for the WebSocket (SCALEFIELD_ALLOWED_ORIGINS)")
 	fs.StringVar(&level, "log-level", "info", "debug, info, warn or error (SCALEFIELD_LOG_LEVEL)")
@@ -80,7 +87,7 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	// Environment variables fill in what no flag set.
 	env := map[string]string{
 		"addr": "SCALEFIELD_ADDR", "database-url": "DATABASE_URL", "app-database-url": "APP_DATABASE_URL", "redis-url": "REDIS_URL",
-		"web-dir": "SCALEFIELD_WEB_DIR", "jwt-key-file": "SCALEFIELD_JWT_KEY_FILE", "token-ttl": "SCALEFIELD_TOKEN_TTL",
+		"web-dir": "SCALEFIELD_WEB_DIR", "jwt-key-file": "SCALEFIELD_JWT_KEY_FILE", "secret-key-file": "SCALEFIELD_SECRET_KEY_FILE", "public-url": "SCALEFIELD_PUBLIC_URL", "token-ttl": "SCALEFIELD_TOKEN_TTL",
 		"allowed-origins": "SCALEFIELD_ALLOWED_ORIGINS", "log-level": "SCALEFIELD_LOG_LEVEL", "log-format": "SCALEFIELD_LOG_FORMAT",
 		"demo": "SCALEFIELD_DEMO", "pipeline": "SCALEFIELD_PIPELINE", "refine-batch-size": "SCALEFIELD_REFINE_BATCH_SIZE",
 		"graphql-complexity-limit": "SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT", "graphql-max-body-bytes": "SCALEFIELD_GRAPHQL_MAX_BODY_BYTES",
@@ -107,6 +114,9 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	if cfg.DemoHECToken, err = lookupEnv(getenv, "SCALEFIELD_DEMO_HEC_TOKEN"); err != nil {
 		return cfg, err
 	}
+	if cfg.DemoAnalystPassword, err = lookupEnv(getenv, "SCALEFIELD_DEMO_ANALYST_PASSWORD"); err != nil {
+		return cfg, err
+	}
 	// Flag values were parsed before the environment filled them in.
 	if origins != "" {
 		for _, o := range strings.Split(origins, ",") {
@@ -114,6 +124,9 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 				cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
 			}
 		}
+	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + cfg.Addr
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return cfg, fmt.Errorf("log level %q: want debug, info, warn or error", level)
@@ -156,6 +169,12 @@ func (c Config) Validate() error {
 	}
 	if c.JWTKeyFile == "" {
 		errs = append(errs, errors.New("jwt key file is required"))
+	}
+	if c.SecretKeyFile == "" {
+		errs = append(errs, errors.New("secret key file is required"))
+	}
+	if u, err := url.Parse(c.PublicURL); c.PublicURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		errs = append(errs, fmt.Errorf("public URL %q: must be an absolute http(s) URL", c.PublicURL))
 	}
 	if c.TokenTTL < time.Minute || c.TokenTTL > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("token TTL %s: must be between 1m and 24h", c.TokenTTL))

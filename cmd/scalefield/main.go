@@ -24,6 +24,7 @@ import (
 	"github.com/scalefield/scalefield/graph"
 	"github.com/scalefield/scalefield/ingest"
 	"github.com/scalefield/scalefield/pipeline"
+	"github.com/scalefield/scalefield/rbac"
 	"github.com/scalefield/scalefield/server"
 	"github.com/scalefield/scalefield/store"
 )
@@ -81,10 +82,12 @@ type Main struct {
 	// Stdout receives the one-time demo credentials.
 	Stdout io.Writer
 
-	DB      *store.DB
-	Redis   *redis.Client
-	Broker  *store.Broker
-	Refiner *pipeline.Refiner
+	DB     *store.DB
+	Redis  *redis.Client
+	Broker *store.Broker
+	// Authorizer is the Casbin enforcer, reloaded on changes from any replica.
+	Authorizer *rbac.Enforcer
+	Refiner    *pipeline.Refiner
 	// Partitions is started with the pipeline; Migrate also runs it once.
 	Partitions *pipeline.PartitionMaintainer
 	Server     *server.Server
@@ -150,14 +153,42 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	secretKey, err := auth.LoadOrCreateSecretKey(m.Config.SecretKeyFile)
+	if err != nil {
+		return err
+	}
+	cipher, err := auth.NewCipher(auth.SecretKey{ID: 1, Key: secretKey})
+	if err != nil {
+		return err
+	}
 	users := store.NewUserService(m.DB)
 	tenants := store.NewTenantService(m.DB)
 	events := store.NewEventService(m.DB)
 	hecTokens := store.NewHECTokenService(m.DB)
-	authService := &auth.Service{Users: users, Signer: auth.NewSigner(key, m.Config.TokenTTL)}
+	audit := store.NewAuditService(m.DB)
+	limiter := store.NewRateLimiter(m.Redis)
+
+	m.Authorizer, err = rbac.New(ctx, rbac.DefaultConfig(), m.DB.Pool, m.Redis, m.Log)
+	if err != nil {
+		return err
+	}
+	if err := m.Authorizer.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+
+	authConfig := auth.DefaultConfig()
+	authConfig.PublicURL = m.Config.PublicURL
+	authService := &auth.Service{
+		Users: users, Store: store.NewIdentityStore(m.DB), OneTime: store.NewOneTimeStore(m.Redis),
+		Signer: auth.NewSigner(key, m.Config.TokenTTL), Secrets: cipher, Audit: audit, Limiter: limiter,
+		Config: authConfig, Log: m.Log,
+	}
+	if err := authService.Validate(); err != nil {
+		return fmt.Errorf("auth: %w", err)
+	}
 
 	if m.Config.Demo {
-		if err := seedDemo(ctx, m.Config, tenants, m.Stdout, m.Log); err != nil {
+		if err := seedDemo(ctx, m.Config, tenants, users, m.Stdout, m.Log); err != nil {
 			return fmt.Errorf("seed demo tenant: %w", err)
 		}
 	}
@@ -175,14 +206,29 @@ func (m *Main) Run(ctx context.Context) error {
 		Config: server.Config{
 			Addr: m.Config.Addr, WebDir: m.Config.WebDir, AllowedOrigins: m.Config.AllowedOrigins,
 			MaxBodyBytes: m.Config.MaxBodyBytes, ComplexityLimit: m.Config.ComplexityLimit,
+			GraphQLRate: graphQLRate(m.Config.ComplexityLimit),
 		},
 		Log:  m.Log,
 		Auth: authService,
 		Resolver: &graph.Resolver{
 			AuthService: authService, TenantService: tenants, UserService: users,
-			EventService: events, EventBroker: m.Broker,
+			EventService: events, EventBroker: m.Broker, HECTokens: hecTokens,
+			MFAService: authService, APIKeyService: authService, SSO: authService,
+			Authorizer: m.Authorizer, AuditService: audit, TenantAdmin: tenants, PublicURL: m.Config.PublicURL,
+			HashPassword: func(password, email string) (string, error) {
+				if err := auth.CheckPassword(password, email); err != nil {
+					return "", err
+				}
+				return auth.HashPassword(password)
+			},
+			Invalidate: m.Authorizer.Invalidate,
 		},
-		HEC: &ingest.HEC{Config: ingest.DefaultHECConfig(), Tokens: hecTokens, Bronze: events, Log: m.Log, Now: time.Now},
+		Authorizer:  m.Authorizer,
+		Audit:       audit,
+		AuditExport: audit,
+		OIDC:        &server.OIDCHandlers{SSO: authService, Log: m.Log},
+		Limiter:     limiter,
+		HEC:         &ingest.HEC{Config: ingest.DefaultHECConfig(), Tokens: hecTokens, Bronze: events, Log: m.Log, Now: time.Now},
 		Ready: map[string]server.ReadyCheck{
 			"postgres": m.DB.Ping,
 			"redis":    func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() },
@@ -214,6 +260,9 @@ func (m *Main) Close(ctx context.Context) error {
 	if m.Partitions != nil {
 		m.Partitions.Stop()
 	}
+	if m.Authorizer != nil {
+		m.Authorizer.Stop()
+	}
 	if m.Broker != nil {
 		errs = append(errs, m.Broker.Close())
 	}
@@ -224,4 +273,10 @@ func (m *Main) Close(ctx context.Context) error {
 		m.DB.Close()
 	}
 	return errors.Join(errs...)
+}
+
+// graphQLRate is each caller's GraphQL budget: complexity points per
+// minute, with a burst of a few maximal operations.
+func graphQLRate(complexityLimit int) scalefield.Limit {
+	return scalefield.Limit{Events: 60 * complexityLimit, Window: time.Minute, Burst: 5 * complexityLimit}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -58,7 +59,10 @@ func setupWith(t testing.TB, configure func(*Config)) *bundle {
 	cfg.DatabaseURL = storetest.NewDatabase(t)
 	cfg.RedisURL = storetest.RedisURL(t)
 	cfg.WebDir = ""
-	cfg.JWTKeyFile = filepath.Join(t.TempDir(), "jwt.pem")
+	keys := t.TempDir()
+	cfg.JWTKeyFile = filepath.Join(keys, "jwt.pem")
+	cfg.SecretKeyFile = filepath.Join(keys, "secret.key")
+	cfg.PublicURL = "http://127.0.0.1"
 	cfg.LogLevel = slog.LevelError
 	configure(&cfg)
 	if err := cfg.Validate(); err != nil {
@@ -71,7 +75,13 @@ func setupWith(t testing.TB, configure func(*Config)) *bundle {
 	}
 	t.Cleanup(func() { _ = m.Close(context.Background()) })
 
-	b := &bundle{main: m, gql: client.New(m.Server.Handler(), client.Path("/graphql"))}
+	// Each engine's client comes from an address of its own, so the per-IP
+	// sign-in limits of one test do not spill into another's.
+	var addr [3]byte
+	_, _ = rand.Read(addr[:])
+	remote := fmt.Sprintf("10.%d.%d.%d:40000", addr[0], addr[1], addr[2])
+	b := &bundle{main: m, gql: client.New(m.Server.Handler(), client.Path("/graphql"),
+		func(r *client.Request) { r.HTTP.RemoteAddr = remote })}
 	b.a = MustCreateTenant(t, m, "acme")
 	b.b = MustCreateTenant(t, m, "globex")
 	b.a.Token = MustLogin(t, b.gql, b.a.Email)
@@ -107,10 +117,12 @@ func MustCreateTenant(t testing.TB, m *Main, slug string) *tenantFixture {
 
 func MustLogin(t testing.TB, c *client.Client, email string) string {
 	t.Helper()
-	var resp struct{ Login struct{ Token string } }
-	c.MustPost(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, &resp,
+	var resp struct {
+		Login struct{ Session struct{ Token string } }
+	}
+	c.MustPost(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { session { token } } }`, &resp,
 		client.Var("e", email), client.Var("p", password))
-	return resp.Login.Token
+	return resp.Login.Session.Token
 }
 
 func bearer(token string) client.Option { return client.AddHeader("Authorization", "Bearer "+token) }
@@ -262,13 +274,13 @@ func TestUnauthenticatedAndMalformedRequests(t *testing.T) {
 		}
 	})
 	t.Run("wrong password", func(t *testing.T) {
-		err := b.gql.Post(`mutation { login(email: "analyst@acme.example", password: "wrong password!!") { token } }`, &struct{}{})
+		err := b.gql.Post(`mutation { login(email: "analyst@acme.example", password: "wrong password!!") { session { token } } }`, &struct{}{})
 		if got := errorCode(err); got != "UNAUTHENTICATED" {
 			t.Errorf("code = %q, want UNAUTHENTICATED", got)
 		}
 	})
 	t.Run("mutations are refused over GET", func(t *testing.T) {
-		q := `mutation { login(email: "analyst@acme.example", password: "` + password + `") { token } }`
+		q := `mutation { login(email: "analyst@acme.example", password: "` + password + `") { session { token } } }`
 		res, err := http.Get(b.main.Server.URL() + "/graphql?query=" + strings.ReplaceAll(q, " ", "%20"))
 		if err != nil {
 			t.Fatal(err)

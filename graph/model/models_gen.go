@@ -10,13 +10,71 @@ import (
 	"time"
 )
 
-// The result of a successful login.
-type AuthPayload struct {
-	// Access token (JWT) to send as Authorization: Bearer <token>.
-	Token     string    `json:"token"`
-	ExpiresAt time.Time `json:"expiresAt"`
-	User      *User     `json:"user"`
-	Tenant    *Tenant   `json:"tenant"`
+type AddUserInput struct {
+	Email       string  `json:"email"`
+	DisplayName *string `json:"displayName,omitempty"`
+	// Required when the email has no account yet.
+	Password *string `json:"password,omitempty"`
+	Role     Role    `json:"role"`
+}
+
+// A key integrators send as Authorization: Bearer sk_…
+type APIKey struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// The visible start of the secret, to recognise it.
+	Prefix     string     `json:"prefix"`
+	Role       Role       `json:"role"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	ExpiresAt  *time.Time `json:"expiresAt,omitempty"`
+	LastUsedAt *time.Time `json:"lastUsedAt,omitempty"`
+	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
+}
+
+type AuditConnection struct {
+	Edges      []*AuditEdge `json:"edges"`
+	PageInfo   *PageInfo    `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type AuditEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *AuditEntry `json:"node"`
+}
+
+// One recorded security-relevant action.
+type AuditEntry struct {
+	ID string    `json:"id"`
+	At time.Time `json:"at"`
+	// user, apikey, anonymous or system.
+	ActorType  string  `json:"actorType"`
+	ActorID    *string `json:"actorId,omitempty"`
+	ActorLabel *string `json:"actorLabel,omitempty"`
+	IP         *string `json:"ip,omitempty"`
+	Action     string  `json:"action"`
+	TargetType *string `json:"targetType,omitempty"`
+	TargetID   *string `json:"targetId,omitempty"`
+	// Details as a JSON object.
+	Details string `json:"details"`
+	// SHA-256 (hex) of this entry, chained to the previous one.
+	Hash string `json:"hash"`
+}
+
+// Narrows an audit log query.
+type AuditFilter struct {
+	// An action such as auth.login.failed.
+	Action  *string    `json:"action,omitempty"`
+	ActorID *string    `json:"actorId,omitempty"`
+	From    *time.Time `json:"from,omitempty"`
+	To      *time.Time `json:"to,omitempty"`
+}
+
+type AuditVerification struct {
+	Ok      bool `json:"ok"`
+	Checked int  `json:"checked"`
+	// The first entry whose hash does not match, when not ok.
+	FirstBadID *string `json:"firstBadId,omitempty"`
+	Reason     *string `json:"reason,omitempty"`
 }
 
 // A raw record exactly as received (Bronze).
@@ -48,6 +106,40 @@ type BronzeEventEdge struct {
 	Node   *BronzeEvent `json:"node"`
 }
 
+type CreateAPIKeyInput struct {
+	Name string `json:"name"`
+	// At most the creator's own role.
+	Role      Role       `json:"role"`
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+}
+
+type CreateHecTokenInput struct {
+	Name       string  `json:"name"`
+	Source     *string `json:"source,omitempty"`
+	Sourcetype *string `json:"sourcetype,omitempty"`
+}
+
+type CreateTenantInput struct {
+	// Lower-case letters, digits and dashes; 2-63 characters.
+	Slug       string `json:"slug"`
+	Name       string `json:"name"`
+	AdminEmail string `json:"adminEmail"`
+	// Required when adminEmail has no account yet.
+	AdminPassword *string `json:"adminPassword,omitempty"`
+}
+
+type CreatedAPIKey struct {
+	APIKey *APIKey `json:"apiKey"`
+	// The whole secret. It is not shown again.
+	Secret string `json:"secret"`
+}
+
+type CreatedHecToken struct {
+	HecToken *HecToken `json:"hecToken"`
+	// The whole token. It is not shown again.
+	Secret string `json:"secret"`
+}
+
 type EventConnection struct {
 	Edges    []*EventEdge `json:"edges"`
 	PageInfo *PageInfo    `json:"pageInfo"`
@@ -72,6 +164,43 @@ type EventFilter struct {
 	Sourcetype *string    `json:"sourcetype,omitempty"`
 	// Case-insensitive substring of the message.
 	Search *string `json:"search,omitempty"`
+}
+
+// A Splunk HTTP Event Collector token.
+type HecToken struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Prefix string `json:"prefix"`
+	// Defaults for events that do not name their own.
+	Source     *string    `json:"source,omitempty"`
+	Sourcetype *string    `json:"sourcetype,omitempty"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
+}
+
+// The answer to login: a session, or the need for a second factor.
+type LoginResult struct {
+	// Set when the sign-in is complete.
+	Session *Session `json:"session,omitempty"`
+	// Set when a second factor is needed: pass it to verifyMfa within five minutes.
+	MfaToken *string `json:"mfaToken,omitempty"`
+}
+
+// The result of a confirmed MFA enrolment.
+type MfaConfirmation struct {
+	// Ten one-time recovery codes. They are not shown again.
+	RecoveryCodes []string `json:"recoveryCodes"`
+	Session       *Session `json:"session"`
+}
+
+// A TOTP authenticator being enrolled.
+type MfaEnrollment struct {
+	// Base32 secret for manual entry.
+	Secret string `json:"secret"`
+	// otpauth:// URI the QR code encodes.
+	URI string `json:"uri"`
+	// The QR code as a data: URL (PNG).
+	QRCode string `json:"qrCode"`
 }
 
 type Mutation struct {
@@ -109,6 +238,68 @@ type SecurityEvent struct {
 	BronzeID string `json:"bronzeId"`
 }
 
+// A signed-in session.
+type Session struct {
+	// Access token (JWT) to send as Authorization: Bearer <token>.
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	// Opaque token for refreshSession; keep it secret.
+	RefreshToken     string       `json:"refreshToken"`
+	RefreshExpiresAt time.Time    `json:"refreshExpiresAt"`
+	Scope            SessionScope `json:"scope"`
+	User             *User        `json:"user"`
+	Tenant           *Tenant      `json:"tenant"`
+}
+
+// Single sign-on for a tenant.
+type SsoLogin struct {
+	Enabled bool `json:"enabled"`
+	// Where to send the browser to sign in, when enabled.
+	LoginURL *string `json:"loginUrl,omitempty"`
+}
+
+type SsoRoleMapping struct {
+	Group string `json:"group"`
+	Role  Role   `json:"role"`
+}
+
+type SsoRoleMappingInput struct {
+	Group string `json:"group"`
+	Role  Role   `json:"role"`
+}
+
+// OpenID Connect single sign-on of a tenant.
+type SsoSettings struct {
+	Enabled  bool   `json:"enabled"`
+	Issuer   string `json:"issuer"`
+	ClientID string `json:"clientId"`
+	// Whether a client secret is stored (it is never shown).
+	ClientSecretSet bool `json:"clientSecretSet"`
+	// Email domains allowed to sign in; empty allows any.
+	AllowedDomains []string `json:"allowedDomains"`
+	// ID token claim holding the user's groups.
+	GroupsClaim string `json:"groupsClaim"`
+	// Which group grants which role; the highest role wins.
+	RoleMappings []*SsoRoleMapping `json:"roleMappings"`
+	// Role for users in no mapped group; null refuses them.
+	DefaultRole *Role `json:"defaultRole,omitempty"`
+	// Where the identity provider must redirect after sign-in.
+	RedirectURL string     `json:"redirectUrl"`
+	UpdatedAt   *time.Time `json:"updatedAt,omitempty"`
+}
+
+type SsoSettingsInput struct {
+	Enabled  bool   `json:"enabled"`
+	Issuer   string `json:"issuer"`
+	ClientID string `json:"clientId"`
+	// Leave out to keep the stored secret.
+	ClientSecret   *string                `json:"clientSecret,omitempty"`
+	AllowedDomains []string               `json:"allowedDomains"`
+	GroupsClaim    string                 `json:"groupsClaim"`
+	RoleMappings   []*SsoRoleMappingInput `json:"roleMappings"`
+	DefaultRole    *Role                  `json:"defaultRole,omitempty"`
+}
+
 type Subscription struct {
 }
 
@@ -120,6 +311,17 @@ type Tenant struct {
 	CreatedAt time.Time `json:"createdAt"`
 }
 
+type TenantConnection struct {
+	Edges      []*TenantEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type TenantEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Tenant `json:"node"`
+}
+
 // A person who can sign in.
 type User struct {
 	ID          string `json:"id"`
@@ -127,6 +329,20 @@ type User struct {
 	DisplayName string `json:"displayName"`
 	// The user's role in the current tenant.
 	Role Role `json:"role"`
+	// Whether the user has a TOTP authenticator.
+	MfaEnabled bool      `json:"mfaEnabled"`
+	CreatedAt  time.Time `json:"createdAt"`
+}
+
+type UserConnection struct {
+	Edges      []*UserEdge `json:"edges"`
+	PageInfo   *PageInfo   `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+type UserEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *User  `json:"node"`
 }
 
 type BronzeStatus string
@@ -245,6 +461,64 @@ func (e *Role) UnmarshalJSON(b []byte) error {
 }
 
 func (e Role) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a session may do.
+type SessionScope string
+
+const (
+	// Whatever the role permits.
+	SessionScopeFull SessionScope = "FULL"
+	// Only enrol an authenticator (administrators without MFA).
+	SessionScopeMfaEnrollment SessionScope = "MFA_ENROLLMENT"
+)
+
+var AllSessionScope = []SessionScope{
+	SessionScopeFull,
+	SessionScopeMfaEnrollment,
+}
+
+func (e SessionScope) IsValid() bool {
+	switch e {
+	case SessionScopeFull, SessionScopeMfaEnrollment:
+		return true
+	}
+	return false
+}
+
+func (e SessionScope) String() string {
+	return string(e)
+}
+
+func (e *SessionScope) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SessionScope(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SessionScope", str)
+	}
+	return nil
+}
+
+func (e SessionScope) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SessionScope) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SessionScope) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
