@@ -29,7 +29,7 @@ func TestSecurityThroughTheAPI(t *testing.T) {
 	// enrolment-only session.
 	var login struct {
 		Login struct {
-			Session struct{ Token, Scope string }
+			Session  struct{ Token, Scope string }
 			MfaToken *string
 		}
 	}
@@ -264,4 +264,3 @@ func MustUserID(t *testing.T, b *bundle, email string) string {
 	}
 	return id
 }
-
