@@ -264,3 +264,25 @@ func MustUserID(t *testing.T, b *bundle, email string) string {
 	}
 	return id
 }
+
+func TestGraphQLComplexityBudgetPerCaller(t *testing.T) {
+	// A small complexity limit makes the per-caller budget small: five
+	// maximal operations at once.
+	b := setupWith(t, func(cfg *Config) { cfg.ComplexityLimit = 20 })
+	query := `{ a: tenant { id slug name createdAt } b: tenant { id slug name createdAt } c: tenant { id slug name createdAt } }`
+	var last error
+	refused := 0
+	for range 12 {
+		if last = b.gql.Post(query, &struct {
+			A, B, C struct{ ID, Slug, Name, CreatedAt string }
+		}{}, bearer(b.a.Token)); last != nil {
+			refused++
+		}
+	}
+	if got := errorCode(last); refused == 0 || got != "RATE_LIMITED" {
+		t.Fatalf("after 12 operations: %d refused, last code %q; want RATE_LIMITED", refused, got)
+	}
+	// The budget is per caller: another user is not affected.
+	var other struct{ Tenant struct{ Slug string } }
+	b.gql.MustPost(`{ tenant { slug } }`, &other, bearer(b.b.Token))
+}
