@@ -3,8 +3,15 @@ import { defineConfig } from '@playwright/test';
 // Browsers cannot be downloaded here: the tests drive the system Chromium.
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
+// The spec files run one at a time in a fixed order. Playwright runs the
+// projects without dependencies first, in the order listed (admin-mfa, then
+// analyst), then admin-api-key: admin-mfa enrols the administrator's
+// authenticator and leaves its secret in e2e/.state/ for admin-api-key,
+// which therefore depends on it (and is skipped if it fails). The analyst
+// test needs neither.
 export default defineConfig({
   testDir: 'e2e',
+  testMatch: '*.spec.ts',
   outputDir: 'test-results',
   reporter: 'list',
   timeout: 90_000,
@@ -13,6 +20,11 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
+  projects: [
+    { name: 'admin-mfa', testMatch: 'admin-mfa.spec.ts' },
+    { name: 'admin-api-key', testMatch: 'admin-api-key.spec.ts', dependencies: ['admin-mfa'] },
+    { name: 'analyst', testMatch: 'analyst-live-events.spec.ts' },
+  ],
   use: {
     baseURL: process.env.E2E_BASE_URL,
     headless: true,

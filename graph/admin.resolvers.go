@@ -26,6 +26,7 @@ func (r *mutationResolver) CreateTenant(ctx context.Context, input model.CreateT
 	if err := r.TenantAdmin.CreateTenantWithAdmin(ctx, t, admin, nil, "", auditEntry(ctx, scalefield.AuditTenantCreated)); err != nil {
 		return nil, err
 	}
+	r.invalidateAuthorization(ctx)
 	return toModelTenant(t), nil
 }
 
@@ -46,6 +47,7 @@ func (r *mutationResolver) AddUser(ctx context.Context, input model.AddUserInput
 	if err != nil {
 		return nil, err
 	}
+	r.invalidateAuthorization(ctx)
 	return toModelMember(m), nil
 }
 

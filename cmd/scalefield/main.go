@@ -168,6 +168,14 @@ func (m *Main) Run(ctx context.Context) error {
 	audit := store.NewAuditService(m.DB)
 	limiter := store.NewRateLimiter(m.Redis)
 
+	// Seed before the authorizer loads its policy, so it knows the demo
+	// memberships from the start.
+	if m.Config.Demo {
+		if err := seedDemo(ctx, m.Config, tenants, users, m.Stdout, m.Log); err != nil {
+			return fmt.Errorf("seed demo tenant: %w", err)
+		}
+	}
+
 	m.Authorizer, err = rbac.New(ctx, rbac.DefaultConfig(), m.DB.Pool, m.Redis, m.Log)
 	if err != nil {
 		return err
@@ -185,12 +193,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if err := authService.Validate(); err != nil {
 		return fmt.Errorf("auth: %w", err)
-	}
-
-	if m.Config.Demo {
-		if err := seedDemo(ctx, m.Config, tenants, users, m.Stdout, m.Log); err != nil {
-			return fmt.Errorf("seed demo tenant: %w", err)
-		}
 	}
 
 	if m.Config.Pipeline {

@@ -6,12 +6,14 @@ type PageHeaderProps = {
   description?: string;
   /** Shown at the right of the title, e.g. a status or actions. */
   aside?: ReactNode;
+  /** The browser tab's title, when it should say more than the title (e.g. the open section). */
+  documentTitle?: string;
 };
 
-export function PageHeader({ title, description, aside }: PageHeaderProps) {
+export function PageHeader({ title, description, aside, documentTitle }: PageHeaderProps) {
   return (
     <div className={styles.header}>
-      <title>{`${title} · Scalefield`}</title>
+      <title>{`${documentTitle ?? title} · Scalefield`}</title>
       <div>
         <h1 className={styles.title}>{title}</h1>
         {description && <p className={styles.description}>{description}</p>}

@@ -2,7 +2,7 @@ import type { CombinedError } from '@urql/core';
 
 /** The machine codes the server puts in extensions.code. */
 export type ErrorCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'INVALID' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL';
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'INVALID' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'INTERNAL';
 
 export function errorCodes(error: CombinedError): string[] {
   return error.graphQLErrors.flatMap((e) => {

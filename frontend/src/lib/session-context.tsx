@@ -1,16 +1,38 @@
 import { createContext, use, useSyncExternalStore, type ReactNode } from 'react';
 import type { Session, SessionEndReason, SessionStore } from '@/lib/session';
 
-const SessionStoreContext = createContext<SessionStore | null>(null);
+type SessionContextValue = {
+  store: SessionStore;
+  /** Renews the access token; see session-refresher.ts. Absent in tests that do not need it. */
+  refresh: (() => Promise<string | null>) | null;
+};
 
-export function SessionProvider({ store, children }: { store: SessionStore; children: ReactNode }) {
-  return <SessionStoreContext value={store}>{children}</SessionStoreContext>;
+const SessionStoreContext = createContext<SessionContextValue | null>(null);
+
+type SessionProviderProps = {
+  store: SessionStore;
+  refresh?: () => Promise<string | null>;
+  children: ReactNode;
+};
+
+export function SessionProvider({ store, refresh, children }: SessionProviderProps) {
+  return <SessionStoreContext value={{ store, refresh: refresh ?? null }}>{children}</SessionStoreContext>;
+}
+
+function useSessionContext(): SessionContextValue {
+  const value = use(SessionStoreContext);
+  if (!value) throw new Error('session hooks must be used inside <SessionProvider>');
+  return value;
 }
 
 export function useSessionStore(): SessionStore {
-  const store = use(SessionStoreContext);
-  if (!store) throw new Error('useSessionStore must be used inside <SessionProvider>');
-  return store;
+  return useSessionContext().store;
+}
+
+/** Renews the access token; resolves the new one, or null when the session could not be renewed. */
+export function useRefreshSession(): () => Promise<string | null> {
+  const { store, refresh } = useSessionContext();
+  return refresh ?? (async () => store.getToken());
 }
 
 /** The current session (null when signed out) and why the last one ended. */

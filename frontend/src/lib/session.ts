@@ -1,16 +1,23 @@
-import type { Role } from '@/lib/gql/graphql';
+import type { Role, SessionScope } from '@/lib/gql/graphql';
 
-/** What a successful login leaves behind. */
+/** What a completed sign-in (or a refresh) leaves behind. */
 export type Session = {
+  /** Access token (JWT) sent as Authorization: Bearer. */
   token: string;
-  /** RFC 3339 instant after which the token is no longer accepted. */
+  /** RFC 3339 instant after which the access token is no longer accepted. */
   expiresAt: string;
-  user: { id: string; email: string; displayName: string; role: Role };
+  /** Opaque token that buys a new session once; rotated on every refresh. */
+  refreshToken: string;
+  /** RFC 3339 instant after which the refresh token is no longer accepted: the session's end. */
+  refreshExpiresAt: string;
+  /** MFA_ENROLLMENT sessions may only enrol an authenticator. */
+  scope: SessionScope;
+  user: { id: string; email: string; displayName: string; role: Role; mfaEnabled: boolean };
   tenant: { id: string; slug: string; name: string };
 };
 
 /** Why the last session ended; the login page explains it. */
-export type SessionEndReason = 'signed-out' | 'expired' | 'unauthenticated';
+export type SessionEndReason = 'signed-out' | 'signed-out-everywhere' | 'expired' | 'unauthenticated';
 
 export type SessionSnapshot = {
   session: Session | null;
@@ -20,6 +27,7 @@ export type SessionSnapshot = {
 export type SessionStore = {
   getSnapshot: () => SessionSnapshot;
   subscribe: (listener: () => void) => () => void;
+  /** Starts a session, or replaces the current one with its refreshed successor. */
   start: (session: Session) => void;
   end: (reason: SessionEndReason) => void;
   getToken: () => string | null;
@@ -29,7 +37,9 @@ const STORAGE_KEY = 'scalefield.session';
 
 /**
  * Keeps the session in memory and in sessionStorage (so a reload keeps the
- * user signed in, a new tab does not), and ends it when the token expires.
+ * user signed in, a new tab does not), and ends it when its refresh token
+ * expires. Access tokens are renewed before they expire by the session
+ * refresher (session-refresher.ts), which calls start with the new session.
  */
 export function createSessionStore(
   storage: Storage = window.sessionStorage,
@@ -46,8 +56,8 @@ export function createSessionStore(
 
   function scheduleExpiry(session: Session) {
     clearTimeout(expiryTimer);
-    const remaining = Date.parse(session.expiresAt) - now();
-    // setTimeout overflows past ~24.8 days; such tokens are re-checked on reload.
+    const remaining = Date.parse(session.refreshExpiresAt) - now();
+    // setTimeout overflows past ~24.8 days; such sessions are re-checked on reload.
     if (remaining < 2 ** 31 - 1) {
       expiryTimer = setTimeout(() => end('expired'), Math.max(remaining, 0));
     }
@@ -65,8 +75,10 @@ export function createSessionStore(
     if (snapshot.session) publish({ session: null, endReason: reason });
   }
 
+  // A stored session whose access token has expired is still restored while
+  // its refresh token is valid: the refresher renews it at once.
   const restored = readStoredSession(storage);
-  if (restored && Date.parse(restored.expiresAt) > now()) {
+  if (restored && Date.parse(restored.refreshExpiresAt) > now()) {
     snapshot = { session: restored, endReason: null };
     scheduleExpiry(restored);
   } else if (restored) {
@@ -91,12 +103,21 @@ function readStoredSession(storage: Storage): Session | null {
   if (!raw) return null;
   try {
     const value = JSON.parse(raw) as Partial<Session>;
-    if (typeof value.token === 'string' && typeof value.expiresAt === 'string' && value.user && value.tenant) {
+    if (
+      typeof value.token === 'string' &&
+      typeof value.expiresAt === 'string' &&
+      typeof value.refreshToken === 'string' &&
+      typeof value.refreshExpiresAt === 'string' &&
+      (value.scope === 'FULL' || value.scope === 'MFA_ENROLLMENT') &&
+      value.user &&
+      value.tenant
+    ) {
       return value as Session;
     }
   } catch {
     // A corrupt entry is treated as no session.
   }
+  // Corrupt, or written by an older version without a refresh token.
   storage.removeItem(STORAGE_KEY);
   return null;
 }

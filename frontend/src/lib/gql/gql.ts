@@ -14,16 +14,80 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation Login($email: String!, $password: String!, $tenant: String) {\n    login(email: $email, password: $password, tenant: $tenant) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        displayName\n        role\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  query Users($first: Int!, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...UserRow_user\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.UsersDocument,
+    "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      id\n      email\n      role\n    }\n  }\n": typeof types.AddUserDocument,
+    "\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      id\n      email\n      role\n    }\n  }\n": typeof types.SetUserRoleDocument,
+    "\n  mutation RemoveUser($userId: ID!) {\n    removeUser(userId: $userId)\n  }\n": typeof types.RemoveUserDocument,
+    "\n  fragment UserRow_user on User {\n    id\n    email\n    displayName\n    role\n    mfaEnabled\n    createdAt\n  }\n": typeof types.UserRow_UserFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys {\n      id\n      ...ApiKeyRow_apiKey\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        ...ApiKeyRow_apiKey\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      ...ApiKeyRow_apiKey\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    expiresAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyRow_ApiKeyFragmentDoc,
+    "\n  query AuditLog($filter: AuditFilter, $first: Int!, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...AuditRow_entry\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
+    "\n  query VerifyAuditLog {\n    verifyAuditLog {\n      ok\n      checked\n      firstBadId\n      reason\n    }\n  }\n": typeof types.VerifyAuditLogDocument,
+    "\n  fragment AuditRow_entry on AuditEntry {\n    id\n    at\n    actorType\n    actorId\n    actorLabel\n    ip\n    action\n    targetType\n    targetId\n    details\n    hash\n  }\n": typeof types.AuditRow_EntryFragmentDoc,
+    "\n  mutation Login($email: String!, $password: String!, $tenant: String) {\n    login(email: $email, password: $password, tenant: $tenant) {\n      session {\n        ...SessionFields\n      }\n      mfaToken\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation VerifyMfa($mfaToken: String!, $code: String!) {\n    verifyMfa(mfaToken: $mfaToken, code: $code) {\n      ...SessionFields\n    }\n  }\n": typeof types.VerifyMfaDocument,
+    "\n  query SsoLogin($tenant: String!) {\n    ssoLogin(tenant: $tenant) {\n      enabled\n      loginUrl\n    }\n  }\n": typeof types.SsoLoginDocument,
+    "\n  mutation CompleteSsoLogin($code: String!) {\n    completeSsoLogin(code: $code) {\n      ...SessionFields\n    }\n  }\n": typeof types.CompleteSsoLoginDocument,
     "\n  query Events($filter: EventFilter, $first: Int!, $after: String) {\n    events(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          severity\n          host\n          message\n          ...EventRow_event\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.EventsDocument,
     "\n  subscription EventIngested {\n    eventIngested {\n      id\n      severity\n      host\n      message\n      ...EventRow_event\n    }\n  }\n": typeof types.EventIngestedDocument,
     "\n  fragment EventRow_event on SecurityEvent {\n    id\n    time\n    receivedAt\n    host\n    source\n    sourcetype\n    severity\n    message\n    user\n    srcIp\n    dstIp\n    action\n    bronzeId\n  }\n": typeof types.EventRow_EventFragmentDoc,
+    "\n  query HecTokens {\n    hecTokens {\n      id\n      ...HecTokenRow_hecToken\n    }\n  }\n": typeof types.HecTokensDocument,
+    "\n  mutation CreateHecToken($input: CreateHecTokenInput!) {\n    createHecToken(input: $input) {\n      secret\n      hecToken {\n        id\n        name\n        source\n        sourcetype\n        ...HecTokenRow_hecToken\n      }\n    }\n  }\n": typeof types.CreateHecTokenDocument,
+    "\n  mutation RevokeHecToken($id: ID!) {\n    revokeHecToken(id: $id) {\n      id\n      ...HecTokenRow_hecToken\n    }\n  }\n": typeof types.RevokeHecTokenDocument,
+    "\n  fragment HecTokenRow_hecToken on HecToken {\n    id\n    name\n    prefix\n    source\n    sourcetype\n    createdAt\n    revokedAt\n  }\n": typeof types.HecTokenRow_HecTokenFragmentDoc,
+    "\n  mutation BeginMfaEnrollment {\n    beginMfaEnrollment {\n      ...AuthenticatorSetup_enrollment\n    }\n  }\n": typeof types.BeginMfaEnrollmentDocument,
+    "\n  mutation ConfirmMfaEnrollment($code: String!) {\n    confirmMfaEnrollment(code: $code) {\n      recoveryCodes\n      session {\n        ...SessionFields\n      }\n    }\n  }\n": typeof types.ConfirmMfaEnrollmentDocument,
+    "\n  fragment AuthenticatorSetup_enrollment on MfaEnrollment {\n    secret\n    uri\n    qrCode\n  }\n": typeof types.AuthenticatorSetup_EnrollmentFragmentDoc,
+    "\n  query SsoSettings {\n    ssoSettings {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n": typeof types.SsoSettingsDocument,
+    "\n  mutation UpdateSsoSettings($input: SsoSettingsInput!) {\n    updateSsoSettings(input: $input) {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n": typeof types.UpdateSsoSettingsDocument,
+    "\n  fragment SsoSettingsForm_settings on SsoSettings {\n    enabled\n    issuer\n    clientId\n    clientSecretSet\n    allowedDomains\n    groupsClaim\n    roleMappings {\n      group\n      role\n    }\n    defaultRole\n    redirectUrl\n    updatedAt\n  }\n": typeof types.SsoSettingsForm_SettingsFragmentDoc,
+    "\n  query Tenants($first: Int!, $after: String) {\n    tenants(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...TenantRow_tenant\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.TenantsDocument,
+    "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) {\n      id\n      slug\n      name\n    }\n  }\n": typeof types.CreateTenantDocument,
+    "\n  fragment TenantRow_tenant on Tenant {\n    id\n    slug\n    name\n    createdAt\n  }\n": typeof types.TenantRow_TenantFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    token\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    scope\n    user {\n      id\n      email\n      displayName\n      role\n      mfaEnabled\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": typeof types.SessionFieldsFragmentDoc,
+    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...SessionFields\n    }\n  }\n": typeof types.RefreshSessionDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": typeof types.LogoutDocument,
+    "\n  mutation LogoutEverywhere {\n    logoutEverywhere\n  }\n": typeof types.LogoutEverywhereDocument,
 };
 const documents: Documents = {
-    "\n  mutation Login($email: String!, $password: String!, $tenant: String) {\n    login(email: $email, password: $password, tenant: $tenant) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        displayName\n        role\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.LoginDocument,
+    "\n  query Users($first: Int!, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...UserRow_user\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.UsersDocument,
+    "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      id\n      email\n      role\n    }\n  }\n": types.AddUserDocument,
+    "\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      id\n      email\n      role\n    }\n  }\n": types.SetUserRoleDocument,
+    "\n  mutation RemoveUser($userId: ID!) {\n    removeUser(userId: $userId)\n  }\n": types.RemoveUserDocument,
+    "\n  fragment UserRow_user on User {\n    id\n    email\n    displayName\n    role\n    mfaEnabled\n    createdAt\n  }\n": types.UserRow_UserFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys {\n      id\n      ...ApiKeyRow_apiKey\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        ...ApiKeyRow_apiKey\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      ...ApiKeyRow_apiKey\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    expiresAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyRow_ApiKeyFragmentDoc,
+    "\n  query AuditLog($filter: AuditFilter, $first: Int!, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...AuditRow_entry\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AuditLogDocument,
+    "\n  query VerifyAuditLog {\n    verifyAuditLog {\n      ok\n      checked\n      firstBadId\n      reason\n    }\n  }\n": types.VerifyAuditLogDocument,
+    "\n  fragment AuditRow_entry on AuditEntry {\n    id\n    at\n    actorType\n    actorId\n    actorLabel\n    ip\n    action\n    targetType\n    targetId\n    details\n    hash\n  }\n": types.AuditRow_EntryFragmentDoc,
+    "\n  mutation Login($email: String!, $password: String!, $tenant: String) {\n    login(email: $email, password: $password, tenant: $tenant) {\n      session {\n        ...SessionFields\n      }\n      mfaToken\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation VerifyMfa($mfaToken: String!, $code: String!) {\n    verifyMfa(mfaToken: $mfaToken, code: $code) {\n      ...SessionFields\n    }\n  }\n": types.VerifyMfaDocument,
+    "\n  query SsoLogin($tenant: String!) {\n    ssoLogin(tenant: $tenant) {\n      enabled\n      loginUrl\n    }\n  }\n": types.SsoLoginDocument,
+    "\n  mutation CompleteSsoLogin($code: String!) {\n    completeSsoLogin(code: $code) {\n      ...SessionFields\n    }\n  }\n": types.CompleteSsoLoginDocument,
     "\n  query Events($filter: EventFilter, $first: Int!, $after: String) {\n    events(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          severity\n          host\n          message\n          ...EventRow_event\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.EventsDocument,
     "\n  subscription EventIngested {\n    eventIngested {\n      id\n      severity\n      host\n      message\n      ...EventRow_event\n    }\n  }\n": types.EventIngestedDocument,
     "\n  fragment EventRow_event on SecurityEvent {\n    id\n    time\n    receivedAt\n    host\n    source\n    sourcetype\n    severity\n    message\n    user\n    srcIp\n    dstIp\n    action\n    bronzeId\n  }\n": types.EventRow_EventFragmentDoc,
+    "\n  query HecTokens {\n    hecTokens {\n      id\n      ...HecTokenRow_hecToken\n    }\n  }\n": types.HecTokensDocument,
+    "\n  mutation CreateHecToken($input: CreateHecTokenInput!) {\n    createHecToken(input: $input) {\n      secret\n      hecToken {\n        id\n        name\n        source\n        sourcetype\n        ...HecTokenRow_hecToken\n      }\n    }\n  }\n": types.CreateHecTokenDocument,
+    "\n  mutation RevokeHecToken($id: ID!) {\n    revokeHecToken(id: $id) {\n      id\n      ...HecTokenRow_hecToken\n    }\n  }\n": types.RevokeHecTokenDocument,
+    "\n  fragment HecTokenRow_hecToken on HecToken {\n    id\n    name\n    prefix\n    source\n    sourcetype\n    createdAt\n    revokedAt\n  }\n": types.HecTokenRow_HecTokenFragmentDoc,
+    "\n  mutation BeginMfaEnrollment {\n    beginMfaEnrollment {\n      ...AuthenticatorSetup_enrollment\n    }\n  }\n": types.BeginMfaEnrollmentDocument,
+    "\n  mutation ConfirmMfaEnrollment($code: String!) {\n    confirmMfaEnrollment(code: $code) {\n      recoveryCodes\n      session {\n        ...SessionFields\n      }\n    }\n  }\n": types.ConfirmMfaEnrollmentDocument,
+    "\n  fragment AuthenticatorSetup_enrollment on MfaEnrollment {\n    secret\n    uri\n    qrCode\n  }\n": types.AuthenticatorSetup_EnrollmentFragmentDoc,
+    "\n  query SsoSettings {\n    ssoSettings {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n": types.SsoSettingsDocument,
+    "\n  mutation UpdateSsoSettings($input: SsoSettingsInput!) {\n    updateSsoSettings(input: $input) {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n": types.UpdateSsoSettingsDocument,
+    "\n  fragment SsoSettingsForm_settings on SsoSettings {\n    enabled\n    issuer\n    clientId\n    clientSecretSet\n    allowedDomains\n    groupsClaim\n    roleMappings {\n      group\n      role\n    }\n    defaultRole\n    redirectUrl\n    updatedAt\n  }\n": types.SsoSettingsForm_SettingsFragmentDoc,
+    "\n  query Tenants($first: Int!, $after: String) {\n    tenants(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...TenantRow_tenant\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.TenantsDocument,
+    "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) {\n      id\n      slug\n      name\n    }\n  }\n": types.CreateTenantDocument,
+    "\n  fragment TenantRow_tenant on Tenant {\n    id\n    slug\n    name\n    createdAt\n  }\n": types.TenantRow_TenantFragmentDoc,
+    "\n  fragment SessionFields on Session {\n    token\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    scope\n    user {\n      id\n      email\n      displayName\n      role\n      mfaEnabled\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": types.SessionFieldsFragmentDoc,
+    "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...SessionFields\n    }\n  }\n": types.RefreshSessionDocument,
+    "\n  mutation Logout {\n    logout\n  }\n": types.LogoutDocument,
+    "\n  mutation LogoutEverywhere {\n    logoutEverywhere\n  }\n": types.LogoutEverywhereDocument,
 };
 
 /**
@@ -43,7 +107,67 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($email: String!, $password: String!, $tenant: String) {\n    login(email: $email, password: $password, tenant: $tenant) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        displayName\n        role\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!, $tenant: String) {\n    login(email: $email, password: $password, tenant: $tenant) {\n      token\n      expiresAt\n      user {\n        id\n        email\n        displayName\n        role\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Users($first: Int!, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...UserRow_user\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Users($first: Int!, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...UserRow_user\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  mutation AddUser($input: AddUserInput!) {\n    addUser(input: $input) {\n      id\n      email\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  mutation SetUserRole($userId: ID!, $role: Role!) {\n    setUserRole(userId: $userId, role: $role) {\n      id\n      email\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveUser($userId: ID!) {\n    removeUser(userId: $userId)\n  }\n"): (typeof documents)["\n  mutation RemoveUser($userId: ID!) {\n    removeUser(userId: $userId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment UserRow_user on User {\n    id\n    email\n    displayName\n    role\n    mfaEnabled\n    createdAt\n  }\n"): (typeof documents)["\n  fragment UserRow_user on User {\n    id\n    email\n    displayName\n    role\n    mfaEnabled\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys {\n    apiKeys {\n      id\n      ...ApiKeyRow_apiKey\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys {\n    apiKeys {\n      id\n      ...ApiKeyRow_apiKey\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        ...ApiKeyRow_apiKey\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        ...ApiKeyRow_apiKey\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      ...ApiKeyRow_apiKey\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      id\n      ...ApiKeyRow_apiKey\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    expiresAt\n    lastUsedAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyRow_apiKey on ApiKey {\n    id\n    name\n    prefix\n    role\n    createdAt\n    expiresAt\n    lastUsedAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditLog($filter: AuditFilter, $first: Int!, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...AuditRow_entry\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditLog($filter: AuditFilter, $first: Int!, $after: String) {\n    auditLog(filter: $filter, first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...AuditRow_entry\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query VerifyAuditLog {\n    verifyAuditLog {\n      ok\n      checked\n      firstBadId\n      reason\n    }\n  }\n"): (typeof documents)["\n  query VerifyAuditLog {\n    verifyAuditLog {\n      ok\n      checked\n      firstBadId\n      reason\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuditRow_entry on AuditEntry {\n    id\n    at\n    actorType\n    actorId\n    actorLabel\n    ip\n    action\n    targetType\n    targetId\n    details\n    hash\n  }\n"): (typeof documents)["\n  fragment AuditRow_entry on AuditEntry {\n    id\n    at\n    actorType\n    actorId\n    actorLabel\n    ip\n    action\n    targetType\n    targetId\n    details\n    hash\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!, $tenant: String) {\n    login(email: $email, password: $password, tenant: $tenant) {\n      session {\n        ...SessionFields\n      }\n      mfaToken\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!, $tenant: String) {\n    login(email: $email, password: $password, tenant: $tenant) {\n      session {\n        ...SessionFields\n      }\n      mfaToken\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyMfa($mfaToken: String!, $code: String!) {\n    verifyMfa(mfaToken: $mfaToken, code: $code) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  mutation VerifyMfa($mfaToken: String!, $code: String!) {\n    verifyMfa(mfaToken: $mfaToken, code: $code) {\n      ...SessionFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SsoLogin($tenant: String!) {\n    ssoLogin(tenant: $tenant) {\n      enabled\n      loginUrl\n    }\n  }\n"): (typeof documents)["\n  query SsoLogin($tenant: String!) {\n    ssoLogin(tenant: $tenant) {\n      enabled\n      loginUrl\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteSsoLogin($code: String!) {\n    completeSsoLogin(code: $code) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  mutation CompleteSsoLogin($code: String!) {\n    completeSsoLogin(code: $code) {\n      ...SessionFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -56,6 +180,74 @@ export function graphql(source: "\n  subscription EventIngested {\n    eventInge
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment EventRow_event on SecurityEvent {\n    id\n    time\n    receivedAt\n    host\n    source\n    sourcetype\n    severity\n    message\n    user\n    srcIp\n    dstIp\n    action\n    bronzeId\n  }\n"): (typeof documents)["\n  fragment EventRow_event on SecurityEvent {\n    id\n    time\n    receivedAt\n    host\n    source\n    sourcetype\n    severity\n    message\n    user\n    srcIp\n    dstIp\n    action\n    bronzeId\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HecTokens {\n    hecTokens {\n      id\n      ...HecTokenRow_hecToken\n    }\n  }\n"): (typeof documents)["\n  query HecTokens {\n    hecTokens {\n      id\n      ...HecTokenRow_hecToken\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateHecToken($input: CreateHecTokenInput!) {\n    createHecToken(input: $input) {\n      secret\n      hecToken {\n        id\n        name\n        source\n        sourcetype\n        ...HecTokenRow_hecToken\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateHecToken($input: CreateHecTokenInput!) {\n    createHecToken(input: $input) {\n      secret\n      hecToken {\n        id\n        name\n        source\n        sourcetype\n        ...HecTokenRow_hecToken\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeHecToken($id: ID!) {\n    revokeHecToken(id: $id) {\n      id\n      ...HecTokenRow_hecToken\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeHecToken($id: ID!) {\n    revokeHecToken(id: $id) {\n      id\n      ...HecTokenRow_hecToken\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment HecTokenRow_hecToken on HecToken {\n    id\n    name\n    prefix\n    source\n    sourcetype\n    createdAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment HecTokenRow_hecToken on HecToken {\n    id\n    name\n    prefix\n    source\n    sourcetype\n    createdAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BeginMfaEnrollment {\n    beginMfaEnrollment {\n      ...AuthenticatorSetup_enrollment\n    }\n  }\n"): (typeof documents)["\n  mutation BeginMfaEnrollment {\n    beginMfaEnrollment {\n      ...AuthenticatorSetup_enrollment\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmMfaEnrollment($code: String!) {\n    confirmMfaEnrollment(code: $code) {\n      recoveryCodes\n      session {\n        ...SessionFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ConfirmMfaEnrollment($code: String!) {\n    confirmMfaEnrollment(code: $code) {\n      recoveryCodes\n      session {\n        ...SessionFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuthenticatorSetup_enrollment on MfaEnrollment {\n    secret\n    uri\n    qrCode\n  }\n"): (typeof documents)["\n  fragment AuthenticatorSetup_enrollment on MfaEnrollment {\n    secret\n    uri\n    qrCode\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SsoSettings {\n    ssoSettings {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n"): (typeof documents)["\n  query SsoSettings {\n    ssoSettings {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSsoSettings($input: SsoSettingsInput!) {\n    updateSsoSettings(input: $input) {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateSsoSettings($input: SsoSettingsInput!) {\n    updateSsoSettings(input: $input) {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SsoSettingsForm_settings on SsoSettings {\n    enabled\n    issuer\n    clientId\n    clientSecretSet\n    allowedDomains\n    groupsClaim\n    roleMappings {\n      group\n      role\n    }\n    defaultRole\n    redirectUrl\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment SsoSettingsForm_settings on SsoSettings {\n    enabled\n    issuer\n    clientId\n    clientSecretSet\n    allowedDomains\n    groupsClaim\n    roleMappings {\n      group\n      role\n    }\n    defaultRole\n    redirectUrl\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Tenants($first: Int!, $after: String) {\n    tenants(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...TenantRow_tenant\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Tenants($first: Int!, $after: String) {\n    tenants(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...TenantRow_tenant\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) {\n      id\n      slug\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) {\n      id\n      slug\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TenantRow_tenant on Tenant {\n    id\n    slug\n    name\n    createdAt\n  }\n"): (typeof documents)["\n  fragment TenantRow_tenant on Tenant {\n    id\n    slug\n    name\n    createdAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SessionFields on Session {\n    token\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    scope\n    user {\n      id\n      email\n      displayName\n      role\n      mfaEnabled\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment SessionFields on Session {\n    token\n    expiresAt\n    refreshToken\n    refreshExpiresAt\n    scope\n    user {\n      id\n      email\n      displayName\n      role\n      mfaEnabled\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...SessionFields\n    }\n  }\n"): (typeof documents)["\n  mutation RefreshSession($refreshToken: String!) {\n    refreshSession(refreshToken: $refreshToken) {\n      ...SessionFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogoutEverywhere {\n    logoutEverywhere\n  }\n"): (typeof documents)["\n  mutation LogoutEverywhere {\n    logoutEverywhere\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

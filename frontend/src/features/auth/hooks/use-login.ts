@@ -1,26 +1,58 @@
 import { useMutation } from 'urql';
-import { LoginMutation } from '@/features/auth/api/login-mutation';
+import { LoginMutation, VerifyMfaMutation } from '@/features/auth/api/login-documents';
 import type { Credentials } from '@/features/auth/types/credentials';
 import { errorMessage } from '@/lib/graphql-errors';
+import { toSession } from '@/lib/session-documents';
 import { useSessionStore } from '@/lib/session-context';
 
+/** What checking a password led to. */
+export type LoginOutcome = { kind: 'signed-in' } | { kind: 'mfa'; mfaToken: string } | { kind: 'failed' };
+
 type LoginState = {
-  login: (credentials: Credentials) => Promise<boolean>;
+  /** Checks email and password; stores the session, or asks for a second factor. */
+  login: (credentials: Credentials) => Promise<LoginOutcome>;
+  /** Completes a sign-in with a TOTP or recovery code; resolves true when signed in. */
+  verify: (mfaToken: string, code: string) => Promise<boolean>;
   submitting: boolean;
-  error: string | null;
+  verifying: boolean;
+  loginError: string | null;
+  verifyError: string | null;
 };
 
-/** Exchanges credentials for a session; resolves true when signed in. */
 export function useLogin(): LoginState {
-  const [{ fetching, error }, executeLogin] = useMutation(LoginMutation);
+  const [loginResult, executeLogin] = useMutation(LoginMutation);
+  const [verifyResult, executeVerify] = useMutation(VerifyMfaMutation);
   const sessionStore = useSessionStore();
 
-  async function login({ email, password, tenant }: Credentials): Promise<boolean> {
+  async function login({ email, password, tenant }: Credentials): Promise<LoginOutcome> {
     const result = await executeLogin({ email: email.trim(), password, tenant: tenant.trim() || null });
+    const answer = result.data?.login;
+    if (answer?.session) {
+      sessionStore.start(toSession(answer.session));
+      return { kind: 'signed-in' };
+    }
+    if (answer?.mfaToken) return { kind: 'mfa', mfaToken: answer.mfaToken };
+    return { kind: 'failed' };
+  }
+
+  async function verify(mfaToken: string, code: string): Promise<boolean> {
+    const result = await executeVerify({ mfaToken, code: normalizeCode(code) });
     if (!result.data) return false;
-    sessionStore.start(result.data.login);
+    sessionStore.start(toSession(result.data.verifyMfa));
     return true;
   }
 
-  return { login, submitting: fetching, error: error ? errorMessage(error) : null };
+  return {
+    login,
+    verify,
+    submitting: loginResult.fetching,
+    verifying: verifyResult.fetching,
+    loginError: loginResult.error ? errorMessage(loginResult.error) : null,
+    verifyError: verifyResult.error ? errorMessage(verifyResult.error) : null,
+  };
+}
+
+/** Codes are typed with spaces ("123 456") or pasted with them; the server wants none. */
+export function normalizeCode(code: string): string {
+  return code.replace(/\s+/g, '');
 }

@@ -1,20 +1,10 @@
 import { BrandMark } from '@/components/brand-mark';
-import type { Role } from '@/lib/gql/graphql';
-import { useRequiredSession, useSessionStore } from '@/lib/session-context';
+import { UserMenu } from '@/features/shell/components/user-menu';
+import { useRequiredSession } from '@/lib/session-context';
 import styles from './top-bar.module.css';
 
-const roleLabels: Record<Role, string> = {
-  PLATFORM_ADMIN: 'Platform admin',
-  TENANT_ADMIN: 'Tenant admin',
-  MANAGER: 'Manager',
-  OPERATOR: 'Operator',
-  ANALYST: 'Analyst',
-  VIEWER: 'Viewer',
-};
-
 export function TopBar() {
-  const { user, tenant } = useRequiredSession();
-  const sessionStore = useSessionStore();
+  const { tenant } = useRequiredSession();
 
   return (
     <header className={styles.bar}>
@@ -27,15 +17,7 @@ export function TopBar() {
           {tenant.name}
         </span>
       </div>
-      <div className={styles.account}>
-        <div className={styles.user}>
-          <span className={styles.email}>{user.email}</span>
-          <span className={styles.role}>{roleLabels[user.role]}</span>
-        </div>
-        <button type="button" className={`button ${styles.signOut}`} onClick={() => sessionStore.end('signed-out')}>
-          Sign out
-        </button>
-      </div>
+      <UserMenu />
     </header>
   );
 }

@@ -1,0 +1,11 @@
+/** A ready request sending one event to the HTTP Event Collector with the new token. */
+export function hecCurlExample(origin: string, secret: string, defaultSourcetype: string | null): string {
+  // A token without a default sourcetype gets one in the example, so the event is easy to find.
+  const sourcetype = defaultSourcetype ? '' : ', "sourcetype": "demo"';
+  return [
+    `curl ${origin}/services/collector/event \\`,
+    `  -H "Authorization: Splunk ${secret}" \\`,
+    `  -d '{"event": {"message": "user login failed", "user": "alice", "severity": "high"},`,
+    `       "host": "web-01"${sourcetype}}'`,
+  ].join('\n');
+}

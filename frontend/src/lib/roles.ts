@@ -1,0 +1,66 @@
+import type { Role } from '@/lib/gql/graphql';
+
+export const roleLabels: Record<Role, string> = {
+  PLATFORM_ADMIN: 'Platform admin',
+  TENANT_ADMIN: 'Tenant admin',
+  MANAGER: 'Manager',
+  OPERATOR: 'Operator',
+  ANALYST: 'Analyst',
+  VIEWER: 'Viewer',
+};
+
+/** Every role, highest first. */
+export const roles: Role[] = ['PLATFORM_ADMIN', 'TENANT_ADMIN', 'MANAGER', 'OPERATOR', 'ANALYST', 'VIEWER'];
+
+export function roleLabel(role: Role): string {
+  return roleLabels[role];
+}
+
+/** The roles someone of the given role may hand out (to members or API keys): their own and lower. */
+export function rolesUpTo(role: Role): Role[] {
+  return roles.slice(roles.indexOf(role));
+}
+
+/** Sections of the Administration view. */
+export type AdminSection = 'users' | 'api-keys' | 'hec-tokens' | 'sso' | 'audit' | 'tenants';
+
+/** What a role may do in the Administration view; mirrors the server's permissions, which decide. */
+export type AdminAccess = {
+  users: 'manage' | 'read' | null;
+  apiKeys: boolean;
+  hecTokens: boolean;
+  sso: boolean;
+  audit: boolean;
+  tenants: boolean;
+};
+
+export function adminAccess(role: Role): AdminAccess {
+  switch (role) {
+    case 'PLATFORM_ADMIN':
+      return { users: 'manage', apiKeys: true, hecTokens: true, sso: true, audit: true, tenants: true };
+    case 'TENANT_ADMIN':
+      return { users: 'manage', apiKeys: true, hecTokens: true, sso: true, audit: true, tenants: false };
+    case 'MANAGER':
+      return { users: 'read', apiKeys: false, hecTokens: false, sso: false, audit: true, tenants: false };
+    default:
+      return { users: null, apiKeys: false, hecTokens: false, sso: false, audit: false, tenants: false };
+  }
+}
+
+export function canOpenAdminSection(role: Role, section: AdminSection): boolean {
+  const access = adminAccess(role);
+  switch (section) {
+    case 'users':
+      return access.users !== null;
+    case 'api-keys':
+      return access.apiKeys;
+    case 'hec-tokens':
+      return access.hecTokens;
+    case 'sso':
+      return access.sso;
+    case 'audit':
+      return access.audit;
+    case 'tenants':
+      return access.tenants;
+  }
+}
