@@ -85,6 +85,7 @@ func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) 
 	default:
 		e.Message = string(trimmed) // a number or array: keep it as text
 	}
+	e.Message = cleanText(e.Message)
 	if strings.TrimSpace(e.Message) == "" {
 		return nil, errors.New("event is blank")
 	}
@@ -107,8 +108,9 @@ func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) 
 			return nil, fmt.Errorf("field %q: %w", key, err)
 		}
 	}
-	e.User = lookupString(fields, userKeys)
-	e.Action = lookupString(fields, actionKeys)
+	e.User = cleanText(lookupString(fields, userKeys))
+	e.Action = cleanText(lookupString(fields, actionKeys))
+
 	if e.SrcIP, err = lookupIP(fields, srcIPKeys); err != nil {
 		return nil, err
 	}
@@ -165,7 +167,9 @@ func lookupIP(fields map[string]json.RawMessage, keys []string) (string, error) 
 		if err != nil {
 			return "", fmt.Errorf("field %q: %q is not an IP address", k, s)
 		}
-		return a.Unmap().String(), nil
+		// An IPv6 zone (fe80::1%eth0) names an interface of the sender,
+		// meaningless here, and PostgreSQL's inet cannot hold it.
+		return a.Unmap().WithZone("").String(), nil
 	}
 	return "", nil
 }
@@ -240,6 +244,16 @@ func parseSeverity(raw json.RawMessage) (scalefield.Severity, error) {
 		return sev, nil
 	}
 	return scalefield.SeverityUnknown, nil
+}
+
+// cleanText makes s storable as PostgreSQL text: invalid UTF-8 becomes
+// U+FFFD and NUL bytes go (as the mappers do).
+func cleanText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	return s
 }
 
 func truncateUTF8(s string, n int) string {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	scalefield "github.com/scalefield/scalefield"
 )
@@ -60,6 +61,12 @@ func TestNormalizeHEC(t *testing.T) {
 			payload: `{"event":{"a":1}}`,
 			want: scalefield.SecurityEvent{Time: received, Host: "web-01", Source: "app", Sourcetype: "_json",
 				Severity: scalefield.SeverityUnknown, Message: `{"a":1}`},
+		},
+		{
+			name:    "NUL and invalid UTF-8 are replaced, an IPv6 zone dropped",
+			payload: "{\"event\":{\"message\":\"a\\u0000b \xff\",\"src_ip\":\"fe80::1%eth0\"}}",
+			want: scalefield.SecurityEvent{Time: received, Host: "web-01", Source: "app", Sourcetype: "_json",
+				Severity: scalefield.SeverityUnknown, Message: "ab \uFFFD", SrcIP: "fe80::1"},
 		},
 		{
 			name:    "IPv4-mapped IPv6 is unmapped",
@@ -144,6 +151,9 @@ func FuzzNormalizeHEC(f *testing.F) {
 		}
 		if strings.TrimSpace(e.Message) == "" || len(e.Message) > maxMessageLen {
 			t.Errorf("accepted event with message of %d bytes", len(e.Message))
+		}
+		if !utf8.ValidString(e.Message) || strings.ContainsRune(e.Message, 0) {
+			t.Errorf("accepted message %q that PostgreSQL cannot store", e.Message)
 		}
 		if !e.Severity.Valid() {
 			t.Errorf("accepted event with severity %q", e.Severity)

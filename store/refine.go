@@ -2,12 +2,15 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	scalefield "github.com/scalefield/scalefield"
 )
@@ -86,8 +89,14 @@ func (s *RefineStore) RefineBatch(ctx context.Context, limit int, normalize Norm
 		events = append(events, e)
 	}
 
-	if res.Refined, err = insertSilver(ctx, tx, events); err != nil {
+	written, rejected, err := insertSilverIsolating(ctx, tx, events)
+	if err != nil {
 		return nil, err
+	}
+	res.Refined = written
+	for _, r := range rejected {
+		qIDs, qTenants, qReasons, qReceived = append(qIDs, r.event.BronzeID), append(qTenants, r.event.TenantID),
+			append(qReasons, r.reason), append(qReceived, r.event.ReceivedAt)
 	}
 	if len(qIDs) > 0 {
 		_, err = tx.Exec(ctx, `
@@ -107,6 +116,59 @@ func (s *RefineStore) RefineBatch(ctx context.Context, limit int, normalize Norm
 		return nil, fmt.Errorf("refine: commit: %w", err)
 	}
 	return res, nil
+}
+
+type rejectedEvent struct {
+	event  *scalefield.SecurityEvent
+	reason string
+}
+
+// insertSilverIsolating writes the batch in one statement; when PostgreSQL
+// refuses a value (a data or constraint error), it writes the events one by
+// one under savepoints instead, so the event it refuses is quarantined with
+// the reason and the rest of the batch is kept: one bad event never stops
+// the stage.
+func insertSilverIsolating(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent) ([]*scalefield.SecurityEvent, []rejectedEvent, error) {
+	written, err := insertSilverSavepoint(ctx, tx, events)
+	if err == nil || !isDataError(err) {
+		return written, nil, err
+	}
+	written = nil
+	var rejected []rejectedEvent
+	for _, e := range events {
+		one, err := insertSilverSavepoint(ctx, tx, []*scalefield.SecurityEvent{e})
+		switch {
+		case err == nil:
+			written = append(written, one...)
+		case isDataError(err):
+			var pgErr *pgconn.PgError
+			errors.As(err, &pgErr)
+			rejected = append(rejected, rejectedEvent{event: e, reason: "storing the Silver event: " + pgErr.Message})
+		default:
+			return nil, nil, err
+		}
+	}
+	return written, rejected, nil
+}
+
+func insertSilverSavepoint(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent) ([]*scalefield.SecurityEvent, error) {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("refine: savepoint: %w", err)
+	}
+	written, err := insertSilver(ctx, sp, events)
+	if err != nil {
+		_ = sp.Rollback(ctx)
+		return nil, err
+	}
+	return written, sp.Commit(ctx)
+}
+
+// isDataError reports whether PostgreSQL refused a value (SQLSTATE classes
+// 22 and 23) rather than failing for a reason that would hit any batch.
+func isDataError(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (strings.HasPrefix(pgErr.Code, "22") || strings.HasPrefix(pgErr.Code, "23"))
 }
 
 // insertSilver writes events, skipping those already refined, and returns

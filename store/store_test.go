@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -246,5 +247,33 @@ func TestEnsurePartitionsIsIdempotent(t *testing.T) {
 	}
 	if n != 6 { // five months and the default partition
 		t.Errorf("bronze partitions = %d, want 6", n)
+	}
+}
+
+func TestRefineQuarantinesWhatPostgreSQLRefusesAndKeepsTheBatch(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	MustAppend(t, b, b.tenantA.ID, `{"event":"fine"}`, `{"event":"refused by the database"}`, `{"event":"also fine"}`)
+	// A normalizer that lets through a value PostgreSQL cannot store.
+	normalize := func(be *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) {
+		e, err := pipeline.NormalizeHEC(be)
+		if err == nil && e.Message == "refused by the database" {
+			e.Message = "nul\x00byte"
+		}
+		return e, err
+	}
+	res, err := b.refine.RefineBatch(context.Background(), 10, normalize)
+	if err != nil {
+		t.Fatalf("refine: %v", err)
+	}
+	if len(res.Refined) != 2 || res.Quarantined != 1 {
+		t.Fatalf("refined %d, quarantined %d; want 2 and 1", len(res.Refined), res.Quarantined)
+	}
+	var reason string
+	if err := b.db.Pool.QueryRow(context.Background(), `SELECT reason FROM quarantine`).Scan(&reason); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(reason, "storing the Silver event: ") {
+		t.Errorf("reason = %q", reason)
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/scalefield/scalefield/graph"
 	"github.com/scalefield/scalefield/ingest"
 	"github.com/scalefield/scalefield/pipeline"
+	"github.com/scalefield/scalefield/pipeline/mapper"
 	"github.com/scalefield/scalefield/rbac"
 	"github.com/scalefield/scalefield/server"
 	"github.com/scalefield/scalefield/store"
@@ -199,6 +200,9 @@ func (m *Main) Run(ctx context.Context) error {
 		cfg := pipeline.DefaultRefineConfig()
 		cfg.BatchSize = m.Config.RefineBatchSize
 		m.Refiner = pipeline.NewRefiner(cfg, m.DB, m.Broker, m.Log)
+		// Syslog, CEF and the vendor payloads are read by the mappers; plain
+		// HEC JSON falls through to the generic rules.
+		m.Refiner.Normalize = mapper.Normalize
 		m.Refiner.Start(context.WithoutCancel(ctx))
 		m.Partitions = pipeline.NewPartitionMaintainer(m.DB, m.Log)
 		m.Partitions.Start(context.WithoutCancel(ctx))
