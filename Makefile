@@ -81,7 +81,9 @@ bench: setup-run
 	@$(ENV); { \
 		$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./pipeline/...; \
 		$(GO) test -run '^$$' -bench . ./rbac/; \
-		$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./cmd/scalefield/; \
+		$(GO) test -run '^$$' -bench 'BenchmarkHECIngest$$' -benchtime $(BENCHTIME) ./cmd/scalefield/; \
+		$(GO) test -run '^$$' -bench 'BenchmarkIngestHECGroupCommit' -benchtime 5000x ./cmd/scalefield/; \
+		$(GO) test -run '^$$' -bench 'BenchmarkIngestSyslogTCP' -benchtime 300000x ./cmd/scalefield/; \
 	} | tee .data/bench.txt | scripts/bench-table.sh
 
 fuzz: setup-run

@@ -32,6 +32,7 @@ const (
 	AuditMemberRemoved    = "membership.removed"
 	AuditAccessDenied     = "access.denied"
 	AuditExported         = "data.exported"
+	AuditReprocessed      = "quarantine.reprocessed"
 )
 
 // AuditEntry is one row of the append-only audit log. Each row carries the

@@ -22,6 +22,8 @@ const (
 	PermSSOManage       Permission = "sso:manage"
 	PermAuditRead       Permission = "audit:read"
 	PermAuditExport     Permission = "audit:export"
+	PermSourcesRead     Permission = "sources:read"      // ingest sources, statistics, quarantine
+	PermQuarantine      Permission = "quarantine:manage" // reprocess quarantined records
 )
 
 // Resource returns the part before the colon.

@@ -55,11 +55,17 @@ func toModelEvent(e *scalefield.SecurityEvent) *model.SecurityEvent {
 	}
 }
 
-func toModelBronze(e *scalefield.BronzeEvent) *model.BronzeEvent {
-	payload := string(e.Payload)
+// payloadText shows raw bytes as text, marking invalid UTF-8.
+func payloadText(b []byte) string {
+	payload := string(b)
 	if !utf8.ValidString(payload) {
 		payload = strings.ToValidUTF8(payload, "\uFFFD")
 	}
+	return payload
+}
+
+func toModelBronze(e *scalefield.BronzeEvent) *model.BronzeEvent {
+	payload := payloadText(e.Payload)
 	return &model.BronzeEvent{
 		ID:          formatID(e.ID),
 		ReceivedAt:  e.ReceivedAt,

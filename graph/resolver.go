@@ -23,6 +23,7 @@ type Resolver struct {
 	EventService  scalefield.EventService
 	EventBroker   scalefield.EventBroker
 	HECTokens     scalefield.HECTokenService
+	Ingest        scalefield.IngestService
 	MFAService    scalefield.MFAService
 	APIKeyService scalefield.APIKeyService
 	SSO           scalefield.SSOService

@@ -1,6 +1,11 @@
 // Package ingest holds the receivers that accept security events from
-// outside and write them to Bronze. Receivers validate only what they must
-// to acknowledge honestly; normalization happens later in the pipeline.
+// outside and write them to Bronze: Splunk's HTTP Event Collector (HEC) and
+// syslog over UDP, TCP and TLS. Receivers validate only what they must to
+// acknowledge honestly; normalization happens later in the pipeline.
+//
+// Every receiver hands its records to a Committer, which commits many
+// requests per transaction (group commit) and pushes back when its bounded
+// queue is full.
 package ingest
 
 import (
@@ -9,282 +14,359 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promauto"
-
 	scalefield "github.com/scalefield/scalefield"
-)
-
-// HEC status codes and texts, as Splunk's HTTP Event Collector replies.
-const (
-	hecSuccess           = 0
-	hecTokenRequired     = 2
-	hecInvalidAuth       = 3
-	hecInvalidToken      = 4
-	hecNoData            = 5
-	hecInvalidFormat     = 6
-	hecInternalError     = 8
-	hecServerBusy        = 9
-	hecEventRequired     = 12
-	hecEventBlank        = 13
-	hecIndexedFieldError = 15
-	hecHealthy           = 17
-)
-
-var hecTexts = map[int]string{
-	hecSuccess:           "Success",
-	hecTokenRequired:     "Token is required",
-	hecInvalidAuth:       "Invalid authorization",
-	hecInvalidToken:      "Invalid token",
-	hecNoData:            "No data",
-	hecInvalidFormat:     "Invalid data format",
-	hecInternalError:     "Internal server error",
-	hecServerBusy:        "Server is busy",
-	hecEventRequired:     "Event field is required",
-	hecEventBlank:        "Event field cannot be blank",
-	hecIndexedFieldError: "Error in handling indexed fields",
-	hecHealthy:           "HEC is healthy",
-}
-
-var (
-	ingestEvents = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "scalefield_ingest_events_total",
-		Help: "Events received by ingest channel and outcome (accepted, rejected).",
-	}, []string{"channel", "outcome"})
-	ingestBytes = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "scalefield_ingest_bytes_total",
-		Help: "Request body bytes received by ingest channel.",
-	}, []string{"channel"})
-	ingestRequests = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "scalefield_ingest_requests_total",
-		Help: "Ingest requests by channel and HEC reply code.",
-	}, []string{"channel", "code"})
+	"github.com/scalefield/scalefield/store"
 )
 
 // HECConfig configures the HEC receiver.
 type HECConfig struct {
-	// MaxBodyBytes bounds a request body after decompression.
+	// MaxBodyBytes bounds a request body after decompression (413 above).
 	MaxBodyBytes int64
-	// MaxEvents bounds the events of one request.
+	// MaxEvents bounds the events of one /event request, and the ack ids of
+	// one /ack request.
 	MaxEvents int
-	// WriteTimeout bounds the Bronze commit of one request.
+	// WriteTimeout bounds how long a request waits for its commit; then it
+	// is answered 503 code 9 (the commit may still happen: a retry with the
+	// same request id is recognised).
 	WriteTimeout time.Duration
+	// AllowQueryToken accepts the token as ?token=; when off such requests
+	// get 400 code 16.
+	AllowQueryToken bool
+	// Acks enables indexer acknowledgement: a request naming a channel gets
+	// an ackId, and /services/collector/ack answers for it. When off,
+	// channels are ignored and /ack answers 400 code 14.
+	Acks bool
+	// DedupWindow is how long a committed request is remembered for
+	// idempotent retries; 0 turns deduplication off. At most the
+	// committer's RequestRetention.
+	DedupWindow time.Duration
+	// DedupByContent also deduplicates requests that name a channel but no
+	// request id, by the hash of their content: an identical body resent
+	// on the same channel within the window is not stored again.
+	DedupByContent bool
+	// RetryAfter is the Retry-After of 503 replies.
+	RetryAfter time.Duration
 }
 
 // DefaultHECConfig returns the defaults.
 func DefaultHECConfig() HECConfig {
-	return HECConfig{MaxBodyBytes: 8 << 20, MaxEvents: 10000, WriteTimeout: 10 * time.Second}
+	return HECConfig{
+		MaxBodyBytes: 8 << 20, MaxEvents: 10000, WriteTimeout: 10 * time.Second,
+		Acks: true, DedupWindow: 10 * time.Minute, DedupByContent: true, RetryAfter: 5 * time.Second,
+	}
 }
 
-// HEC is a Splunk HTTP Event Collector receiver.
+// Validate fails on any value that cannot work.
+func (c HECConfig) Validate() error {
+	var errs []error
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Errorf("hec max body bytes %d: must be at least 1024", c.MaxBodyBytes))
+	}
+	if c.MaxEvents < 1 {
+		errs = append(errs, fmt.Errorf("hec max events %d: must be at least 1", c.MaxEvents))
+	}
+	if c.WriteTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("hec write timeout %s: must be positive", c.WriteTimeout))
+	}
+	if c.DedupWindow < 0 {
+		errs = append(errs, fmt.Errorf("hec dedup window %s: must not be negative", c.DedupWindow))
+	}
+	if c.RetryAfter < 0 {
+		errs = append(errs, fmt.Errorf("hec retry-after %s: must not be negative", c.RetryAfter))
+	}
+	return errors.Join(errs...)
+}
+
+// TokenStore finds HEC tokens; *store.HECTokenService implements it.
+type TokenStore interface {
+	// AuthenticateIngestToken returns the token with the secret.
+	// ENOTFOUND if none; EFORBIDDEN if it is revoked.
+	AuthenticateIngestToken(ctx context.Context, secret string) (*store.IngestToken, error)
+}
+
+// Store commits requests and answers ack queries; *store.EventService
+// implements it.
+type Store interface {
+	CommitStore
+	// IngestAcks reports which ack ids of a tenant's channel are committed.
+	IngestAcks(ctx context.Context, tenantID, channel string, ackIDs []int64) (map[int64]bool, error)
+}
+
+// HEC is a Splunk HTTP Event Collector receiver. A 200 reply (or an ack
+// reported true) means every event of the request is committed to Bronze.
 type HEC struct {
 	Config HECConfig
-	Tokens scalefield.HECTokenService
-	Bronze scalefield.BronzeWriter
-	Log    *slog.Logger
-	Now    scalefield.Clock
+	Tokens TokenStore
+	Bronze Store
+	// Committer, when set, commits requests in groups; without one each
+	// request commits on its own (slower, same guarantees).
+	Committer *Committer
+	Log       *slog.Logger
+	Now       scalefield.Clock
 }
 
-// hecEnvelope is the part of an HEC event the receiver checks.
-type hecEnvelope struct {
-	Time       json.RawMessage `json:"time"`
-	Host       *string         `json:"host"`
-	Source     *string         `json:"source"`
-	Sourcetype *string         `json:"sourcetype"`
-	Index      *string         `json:"index"`
-	Event      json.RawMessage `json:"event"`
-	Fields     json.RawMessage `json:"fields"`
+// Route is one HEC endpoint: a ServeMux pattern, a short name for metrics
+// and logs, and its handler.
+type Route struct {
+	Pattern string
+	Name    string
+	Handler http.Handler
 }
 
-type hecReply struct {
-	Text               string `json:"text"`
-	Code               int    `json:"code"`
-	InvalidEventNumber *int   `json:"invalid-event-number,omitempty"`
-}
-
-func writeHEC(w http.ResponseWriter, status, code int, invalidEvent *int) {
-	ingestRequests.WithLabelValues("hec", http.StatusText(status)).Inc()
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	if code == hecServerBusy {
-		w.Header().Set("Retry-After", "5")
+// Routes returns every HEC endpoint.
+func (h *HEC) Routes() []Route {
+	events, raw := http.HandlerFunc(h.ServeEvents), http.HandlerFunc(h.ServeRaw)
+	ack, health := http.HandlerFunc(h.ServeAck), http.HandlerFunc(h.Health)
+	return []Route{
+		{"POST /services/collector", "hec_event", events},
+		{"POST /services/collector/event", "hec_event", events},
+		{"POST /services/collector/event/1.0", "hec_event", events},
+		{"POST /services/collector/raw", "hec_raw", raw},
+		{"POST /services/collector/raw/1.0", "hec_raw", raw},
+		{"POST /services/collector/ack", "hec_ack", ack},
+		{"POST /services/collector/ack/1.0", "hec_ack", ack},
+		{"GET /services/collector/health", "hec_health", health},
+		{"GET /services/collector/health/1.0", "hec_health", health},
 	}
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(hecReply{Text: hecTexts[code], Code: code, InvalidEventNumber: invalidEvent})
 }
 
-// Health answers /services/collector/health.
+// Register adds every HEC endpoint to mux, each wrapped by wrap when it is
+// not nil (say, with request metrics).
+func (h *HEC) Register(mux *http.ServeMux, wrap func(name string, next http.Handler) http.Handler) {
+	for _, r := range h.Routes() {
+		handler := r.Handler
+		if wrap != nil {
+			handler = wrap(r.Name, handler)
+		}
+		mux.Handle(r.Pattern, handler)
+	}
+}
+
+// Health answers /services/collector/health: 200 code 17, or 503 code 18
+// while the commit queue is full.
 func (h *HEC) Health(w http.ResponseWriter, r *http.Request) {
-	writeHEC(w, http.StatusOK, hecHealthy, nil)
+	if h.Committer != nil && h.Committer.Full() {
+		h.writeHEC(w, "hec-health", hecQueuesFull, nil, nil)
+		return
+	}
+	h.writeHEC(w, "hec-health", hecHealthy, nil, nil)
 }
 
 // ServeEvents answers POST /services/collector/event: one or more
 // concatenated JSON event envelopes. Either every event of the request is
 // committed to Bronze before the 200 reply, or none is.
 func (h *HEC) ServeEvents(w http.ResponseWriter, r *http.Request) {
-	token, ok := h.authenticate(w, r)
-	if !ok {
+	h.serve(w, r, store.IngestKindHEC)
+}
+
+// ServeRaw answers POST /services/collector/raw: raw text, one Bronze record
+// per non-blank line, with host, source and sourcetype from the query
+// string (the token's defaults otherwise).
+func (h *HEC) ServeRaw(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, r, store.IngestKindHECRaw)
+}
+
+func (h *HEC) serve(w http.ResponseWriter, r *http.Request, kind string) {
+	channel, validChannel := requestChannel(r)
+	token := h.authenticate(w, r, kind)
+	if token == nil {
+		return
+	}
+	switch {
+	case !validChannel:
+		h.writeHEC(w, kind, hecInvalidChannel, nil, nil)
+		return
+	case channel == "" && token.AckEnabled && h.Config.Acks:
+		h.writeHEC(w, kind, hecChannelMissing, nil, nil)
 		return
 	}
 	body, err := h.readBody(r)
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			http.Error(w, "Content too large", http.StatusRequestEntityTooLarge)
+		if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+			h.writeTooLarge(w, kind)
 			return
 		}
-		writeHEC(w, http.StatusBadRequest, hecInvalidFormat, nil)
+		h.writeHEC(w, kind, hecInvalidFormat, nil, nil)
 		return
 	}
-	ingestBytes.WithLabelValues("hec").Add(float64(len(body)))
+	ingestBytes.WithLabelValues(kind, token.Name).Add(float64(len(body)))
 	if len(bytes.TrimSpace(body)) == 0 {
-		writeHEC(w, http.StatusBadRequest, hecNoData, nil)
+		h.writeHEC(w, kind, hecNoData, nil, nil)
 		return
 	}
 
-	records, bad, code := h.parseEvents(body, token)
-	if code != hecSuccess {
-		ingestEvents.WithLabelValues("hec", "rejected").Add(float64(max(len(records), 1)))
-		writeHEC(w, http.StatusBadRequest, code, &bad)
-		return
+	now := time.Now().UTC()
+	if h.Now != nil {
+		now = h.Now().UTC()
 	}
+	var records []scalefield.BronzeRecord
+	query := ""
+	if kind == store.IngestKindHECRaw {
+		q := r.URL.Query()
+		records = parseRaw(body, token, channel, rawMeta{Host: q.Get("host"), Source: q.Get("source"), Sourcetype: q.Get("sourcetype")}, now)
+		query = q.Get("host") + "\x00" + q.Get("source") + "\x00" + q.Get("sourcetype")
+		if len(records) == 0 {
+			h.writeHEC(w, kind, hecNoData, nil, nil)
+			return
+		}
+	} else {
+		var bad, code int
+		if records, bad, code = h.parseEvents(body, token, channel, now); code != hecSuccess {
+			ingestEvents.WithLabelValues(kind, token.Name, outcomeRejected).Add(float64(len(records) + 1))
+			h.writeHEC(w, kind, code, &bad, nil)
+			return
+		}
+	}
+	ingestEvents.WithLabelValues(kind, token.Name, outcomeReceived).Add(float64(len(records)))
 
+	req := &store.IngestRequest{
+		TenantID: token.TenantID, Kind: kind, Source: token.Name, Records: records, Bytes: int64(len(body)), AckID: -1,
+	}
+	if h.Config.Acks {
+		req.AckChannel = channel
+	}
+	if h.Config.DedupWindow > 0 {
+		req.DedupKey = dedupKey(kind, token.ID, channel, r.Header.Get(HeaderRequestID), query, body, h.Config.DedupByContent)
+		req.DedupAfter = now.Add(-h.Config.DedupWindow)
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), h.Config.WriteTimeout)
 	defer cancel()
-	if _, err := h.Bronze.AppendBronze(ctx, records); err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || scalefield.ErrorCode(err) == scalefield.EUNAVAILABLE {
-			h.Log.Warn("hec: bronze write timed out", "tenant_id", token.TenantID, "events", len(records), "error", err)
-			writeHEC(w, http.StatusServiceUnavailable, hecServerBusy, nil)
-			return
+	if err := h.commit(ctx, req); err != nil {
+		switch {
+		case errors.Is(err, ErrBusy) || errors.Is(err, ErrStopped) || errors.Is(err, context.DeadlineExceeded) ||
+			scalefield.ErrorCode(err) == scalefield.EUNAVAILABLE:
+			h.log().Warn("hec: busy", "kind", kind, "tenant_id", token.TenantID, "events", len(records), "error", err)
+			h.writeHEC(w, kind, hecServerBusy, nil, nil)
+		case errors.Is(err, context.Canceled):
+			// The client went away; nobody reads the reply.
+		default:
+			h.logError(r, "hec: bronze write failed", err, "tenant_id", token.TenantID, "events", len(records))
+			h.writeHEC(w, kind, hecInternalError, nil, nil)
 		}
-		h.Log.Error("hec: bronze write failed", "tenant_id", token.TenantID, "events", len(records), "error", err)
-		writeHEC(w, http.StatusInternalServerError, hecInternalError, nil)
 		return
 	}
-	ingestEvents.WithLabelValues("hec", "accepted").Add(float64(len(records)))
-	writeHEC(w, http.StatusOK, hecSuccess, nil)
+	var ackID *int64
+	if req.AckChannel != "" && req.AckID >= 0 {
+		ackID = &req.AckID
+	}
+	h.writeHEC(w, kind, hecSuccess, nil, ackID)
 }
 
-// authenticate checks "Authorization: Splunk <token>" and replies itself
-// when it fails.
-func (h *HEC) authenticate(w http.ResponseWriter, r *http.Request) (*scalefield.HECToken, bool) {
-	header := r.Header.Get("Authorization")
-	if header == "" {
-		writeHEC(w, http.StatusUnauthorized, hecTokenRequired, nil)
-		return nil, false
+// commit stores req through the Committer, or on its own without one.
+func (h *HEC) commit(ctx context.Context, req *store.IngestRequest) error {
+	if h.Committer != nil {
+		if err := h.Committer.Commit(ctx, req); err != nil {
+			if errors.Is(err, ErrBusy) || errors.Is(err, ErrStopped) {
+				ingestEvents.WithLabelValues(req.Kind, req.Source, outcomeRejected).Add(float64(len(req.Records)))
+			}
+			return err
+		}
+		return nil
 	}
-	scheme, secret, found := strings.Cut(header, " ")
-	secret = strings.TrimSpace(secret)
-	if !found || !strings.EqualFold(scheme, "Splunk") || secret == "" {
-		writeHEC(w, http.StatusUnauthorized, hecInvalidAuth, nil)
-		return nil, false
+	err := h.Bronze.CommitIngest(ctx, []*store.IngestRequest{req})
+	switch {
+	case err != nil:
+		ingestEvents.WithLabelValues(req.Kind, req.Source, outcomeRejected).Add(float64(len(req.Records)))
+	case req.Duplicate:
+		ingestEvents.WithLabelValues(req.Kind, req.Source, outcomeDuplicate).Add(float64(len(req.Records)))
+	default:
+		ingestEvents.WithLabelValues(req.Kind, req.Source, outcomeAccepted).Add(float64(len(req.Records)))
 	}
-	token, err := h.Tokens.AuthenticateHECToken(r.Context(), secret)
-	if scalefield.ErrorCode(err) == scalefield.ENOTFOUND {
-		writeHEC(w, http.StatusForbidden, hecInvalidToken, nil)
-		return nil, false
-	} else if err != nil {
-		h.Log.Error("hec: token lookup failed", "error", err)
-		writeHEC(w, http.StatusInternalServerError, hecInternalError, nil)
-		return nil, false
-	}
-	return token, true
+	return err
 }
 
+// ServeAck answers POST /services/collector/ack: {"acks":[0,1,…]} for the
+// request's channel, replying {"acks":{"0":true,"1":false,…}}: true only for
+// a committed request of that channel and tenant. 400 code 14 when acks are
+// off, 10 without a channel, 11 for a bad channel, 6 for a bad body.
+func (h *HEC) ServeAck(w http.ResponseWriter, r *http.Request) {
+	const label = "hec-ack"
+	channel, validChannel := requestChannel(r)
+	token := h.authenticate(w, r, label)
+	if token == nil {
+		return
+	}
+	switch {
+	case !h.Config.Acks:
+		h.writeHEC(w, label, hecAckDisabled, nil, nil)
+		return
+	case !validChannel:
+		h.writeHEC(w, label, hecInvalidChannel, nil, nil)
+		return
+	case channel == "":
+		h.writeHEC(w, label, hecChannelMissing, nil, nil)
+		return
+	}
+	body, err := h.readBody(r)
+	if err != nil {
+		if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+			h.writeTooLarge(w, label)
+			return
+		}
+		h.writeHEC(w, label, hecInvalidFormat, nil, nil)
+		return
+	}
+	var query struct {
+		Acks []int64 `json:"acks"`
+	}
+	if err := json.Unmarshal(body, &query); err != nil || query.Acks == nil || len(query.Acks) > h.Config.MaxEvents {
+		h.writeHEC(w, label, hecInvalidFormat, nil, nil)
+		return
+	}
+	acks, err := h.Bronze.IngestAcks(r.Context(), token.TenantID, channel, query.Acks)
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			h.logError(r, "hec: ack query failed", err, "tenant_id", token.TenantID)
+		}
+		h.writeHEC(w, label, hecInternalError, nil, nil)
+		return
+	}
+	reply := struct {
+		Acks map[string]bool `json:"acks"`
+	}{Acks: make(map[string]bool, len(acks))}
+	for id, ok := range acks {
+		reply.Acks[strconv.FormatInt(id, 10)] = ok
+	}
+	ingestRequests.WithLabelValues(label, "0").Inc()
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	_ = json.NewEncoder(w).Encode(reply)
+}
+
+// readBody reads the body, gunzipping it when Content-Encoding is gzip,
+// up to MaxBodyBytes (an *http.MaxBytesError above).
 func (h *HEC) readBody(r *http.Request) ([]byte, error) {
 	var body io.Reader = r.Body
-	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+	if strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip") {
 		zr, err := gzip.NewReader(r.Body)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("gzip: %w", err)
 		}
 		defer zr.Close()
 		body = zr
 	}
-	return io.ReadAll(http.MaxBytesReader(nil, io.NopCloser(body), h.Config.MaxBodyBytes))
+	buf := bytes.NewBuffer(make([]byte, 0, min(max(r.ContentLength, 512), h.Config.MaxBodyBytes)+1))
+	_, err := buf.ReadFrom(http.MaxBytesReader(nil, io.NopCloser(body), h.Config.MaxBodyBytes))
+	return buf.Bytes(), err
 }
 
-// parseEvents splits the body into event envelopes and checks each. On the
-// first bad event it returns its 0-based number and the HEC code.
-func (h *HEC) parseEvents(body []byte, token *scalefield.HECToken) ([]scalefield.BronzeRecord, int, int) {
-	now := h.Now().UTC()
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var records []scalefield.BronzeRecord
-	for n := 0; ; n++ {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err == io.EOF {
-			return records, 0, hecSuccess
-		} else if err != nil {
-			return records, n, hecInvalidFormat
-		}
-		if n >= h.Config.MaxEvents {
-			return records, n, hecInvalidFormat
-		}
-		var env hecEnvelope
-		if raw[0] != '{' || json.Unmarshal(raw, &env) != nil {
-			return records, n, hecInvalidFormat
-		}
-		if code := checkEnvelope(&env); code != hecSuccess {
-			return records, n, code
-		}
-		rec := scalefield.BronzeRecord{
-			TenantID: token.TenantID, ReceivedAt: now, Kind: "hec",
-			Source: token.Source, Sourcetype: token.Sourcetype, Payload: raw,
-		}
-		if env.Source != nil {
-			rec.Source = *env.Source
-		}
-		if env.Sourcetype != nil {
-			rec.Sourcetype = *env.Sourcetype
-		}
-		if env.Host != nil {
-			rec.Host = *env.Host
-		}
-		records = append(records, rec)
+func (h *HEC) logError(r *http.Request, msg string, err error, attrs ...any) {
+	if errors.Is(err, context.Canceled) {
+		return
 	}
+	h.log().ErrorContext(r.Context(), msg, append(attrs, "error", err)...)
 }
 
-// checkEnvelope applies Splunk's rules for an event envelope.
-func checkEnvelope(env *hecEnvelope) int {
-	ev := bytes.TrimSpace(env.Event)
-	switch {
-	case len(ev) == 0 || string(ev) == "null":
-		return hecEventRequired
-	case string(ev) == `""` || string(ev) == "{}":
-		return hecEventBlank
+func (h *HEC) log() *slog.Logger {
+	if h.Log == nil {
+		return slog.Default()
 	}
-	if f := bytes.TrimSpace(env.Fields); len(f) > 0 && string(f) != "null" && f[0] != '{' {
-		return hecIndexedFieldError
-	}
-	if t := bytes.TrimSpace(env.Time); len(t) > 0 && string(t) != "null" {
-		if !isEpoch(t) {
-			return hecInvalidFormat
-		}
-	}
-	return hecSuccess
-}
-
-// isEpoch reports whether t is epoch seconds as a JSON number or a numeric
-// string, the forms HEC accepts for "time".
-func isEpoch(t []byte) bool {
-	s := strings.Trim(string(t), `"`)
-	if s == "" {
-		return false
-	}
-	dot := false
-	for i, c := range s {
-		switch {
-		case c >= '0' && c <= '9':
-		case c == '.' && !dot && i > 0:
-			dot = true
-		default:
-			return false
-		}
-	}
-	return true
+	return h.Log
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/store"
 )
 
 // FuzzHECParseEvents checks that no body panics the HEC parser, and that a
@@ -28,9 +29,9 @@ func FuzzHECParseEvents(f *testing.F) {
 		f.Add(string(b))
 	}
 	h := &HEC{Config: DefaultHECConfig(), Now: time.Now}
-	token := &scalefield.HECToken{TenantID: "t"}
+	token := &store.IngestToken{HECToken: scalefield.HECToken{TenantID: "t"}}
 	f.Fuzz(func(t *testing.T, body string) {
-		records, _, code := h.parseEvents([]byte(body), token)
+		records, _, code := h.parseEvents([]byte(body), token, "", time.Now())
 		if code != hecSuccess {
 			return
 		}

@@ -59,16 +59,16 @@ var Grants = map[scalefield.Role][]scalefield.Permission{
 	},
 	scalefield.RoleOperator: {
 		scalefield.PermEventsRead, scalefield.PermTenantRead,
-		scalefield.PermHECTokensManage,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine,
 	},
 	scalefield.RoleManager: {
 		scalefield.PermEventsRead, scalefield.PermTenantRead,
-		scalefield.PermHECTokensManage,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine,
 		scalefield.PermUsersRead, scalefield.PermAuditRead, scalefield.PermAuditExport,
 	},
 	scalefield.RoleTenantAdmin: {
 		scalefield.PermEventsRead, scalefield.PermTenantRead,
-		scalefield.PermHECTokensManage,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine,
 		scalefield.PermUsersRead, scalefield.PermAuditRead, scalefield.PermAuditExport,
 		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage,
 	},
@@ -76,7 +76,7 @@ var Grants = map[scalefield.Role][]scalefield.Permission{
 	// and alone may create and list tenants.
 	scalefield.RolePlatformAdmin: {
 		scalefield.PermEventsRead, scalefield.PermTenantRead,
-		scalefield.PermHECTokensManage,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine,
 		scalefield.PermUsersRead, scalefield.PermAuditRead, scalefield.PermAuditExport,
 		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage,
 		scalefield.PermTenantsManage,

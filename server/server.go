@@ -74,12 +74,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /graphql", graphQL)
 	mux.Handle("POST /graphql", graphQL)
 
-	hecEvents := instrument("hec_event", http.HandlerFunc(s.HEC.ServeEvents))
-	for _, p := range []string{"/services/collector", "/services/collector/event", "/services/collector/event/1.0"} {
-		mux.Handle("POST "+p, hecEvents)
-	}
-	mux.Handle("GET /services/collector/health", instrument("hec_health", http.HandlerFunc(s.HEC.Health)))
-	mux.Handle("GET /services/collector/health/1.0", instrument("hec_health", http.HandlerFunc(s.HEC.Health)))
+	s.HEC.Register(mux, instrument)
 
 	if s.OIDC != nil {
 		s.OIDC.Register(mux)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -53,32 +52,9 @@ func (s *EventService) AppendBronze(ctx context.Context, records []scalefield.Br
 	}
 	defer tx.Rollback(ctx)
 
-	rows, err := tx.Query(ctx, `SELECT nextval('bronze_events_id_seq') FROM generate_series(1, $1)`, len(records))
+	ids, err := copyBronze(ctx, tx, records)
 	if err != nil {
-		return nil, fmt.Errorf("append bronze: reserve ids: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return nil, fmt.Errorf("append bronze: reserve ids: %w", err)
-	}
-
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"bronze_events"},
-		[]string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype", "host", "channel", "payload", "content_hash"},
-		pgx.CopyFromSlice(len(records), func(i int) ([]any, error) {
-			r := records[i]
-			sum := sha256.Sum256(r.Payload)
-			return []any{ids[i], r.TenantID, r.ReceivedAt, r.Kind, r.Source, r.Sourcetype, r.Host, r.Channel, r.Payload, sum[:]}, nil
-		}))
-	if err != nil {
-		return nil, fmt.Errorf("append bronze: copy: %w", err)
-	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"refine_queue"},
-		[]string{"bronze_id", "received_at", "tenant_id"},
-		pgx.CopyFromSlice(len(records), func(i int) ([]any, error) {
-			return []any{ids[i], records[i].ReceivedAt, records[i].TenantID}, nil
-		}))
-	if err != nil {
-		return nil, fmt.Errorf("append bronze: queue: %w", err)
+		return nil, fmt.Errorf("append bronze: %w", err)
 	}
 	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, BronzeChannel); err != nil {
 		return nil, fmt.Errorf("append bronze: notify: %w", err)

@@ -67,19 +67,14 @@ func createHECToken(ctx context.Context, q dbtx, t *scalefield.HECToken, secret 
 // AuthenticateHECToken returns the active token with the given secret.
 // ENOTFOUND if none matches.
 func (s *HECTokenService) AuthenticateHECToken(ctx context.Context, secret string) (*scalefield.HECToken, error) {
-	var t scalefield.HECToken
-	// Pre-authentication lookup: the token names the tenant, so it runs on
-	// the privileged pool before any tenant is known.
-	err := s.db.Pool.QueryRow(ctx, `
-		SELECT id, tenant_id, name, source, sourcetype FROM hec_tokens
-		WHERE token_hash = $1 AND revoked_at IS NULL`, hashSecret(secret)).
-		Scan(&t.ID, &t.TenantID, &t.Name, &t.Source, &t.Sourcetype)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, scalefield.Errorf(scalefield.ENOTFOUND, "HEC token not found")
-	} else if err != nil {
-		return nil, fmt.Errorf("authenticate HEC token: %w", err)
+	t, err := s.lookupIngestToken(ctx, secret)
+	if err != nil {
+		return nil, err
 	}
-	return &t, nil
+	if t.RevokedAt != nil {
+		return nil, scalefield.Errorf(scalefield.ENOTFOUND, "HEC token not found")
+	}
+	return &t.HECToken, nil
 }
 
 // ListHECTokens returns the caller's tenant's tokens, newest first,

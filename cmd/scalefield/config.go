@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/scalefield/scalefield/ingest"
 )
 
 // Config is the configuration of scalefield serve. Every field comes from a
@@ -36,7 +38,11 @@ type Config struct {
 	Pipeline            bool
 	RefineBatchSize     int
 	ComplexityLimit     int
-	MaxBodyBytes        int64
+	// SyslogConfig names a YAML or JSON file of syslog listeners.
+	SyslogConfig       string
+	HECAllowQueryToken bool
+	Committer          ingest.CommitterConfig
+	MaxBodyBytes       int64
 }
 
 // DefaultConfig returns the defaults.
@@ -53,6 +59,7 @@ func DefaultConfig() Config {
 		RefineBatchSize: 1000,
 		ComplexityLimit: 1000,
 		MaxBodyBytes:    1 << 20,
+		Committer:       ingest.DefaultCommitterConfig(),
 	}
 }
 
@@ -74,6 +81,10 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&level, "log-level", "info", "debug, info, warn or error (SCALEFIELD_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", cfg.LogFormat, "json or text (SCALEFIELD_LOG_FORMAT)")
 	fs.BoolVar(&cfg.Demo, "demo", false, "create the demo tenant, admin and HEC token if missing (SCALEFIELD_DEMO)")
+	fs.StringVar(&cfg.SyslogConfig, "syslog-config", "", "YAML or JSON file of syslog listeners (see docs/ingest-syslog.md); empty for none (SCALEFIELD_SYSLOG_CONFIG)")
+	fs.BoolVar(&cfg.HECAllowQueryToken, "hec-allow-query-token", false, "accept the HEC token as ?token= (SCALEFIELD_HEC_ALLOW_QUERY_TOKEN)")
+	fs.IntVar(&cfg.Committer.QueueEvents, "ingest-queue-events", cfg.Committer.QueueEvents, "events the ingest queue holds before HEC answers busy and TCP syslog stops reading (SCALEFIELD_INGEST_QUEUE_EVENTS)")
+	fs.IntVar(&cfg.Committer.Writers, "ingest-writers", cfg.Committer.Writers, "concurrent Bronze commit transactions (SCALEFIELD_INGEST_WRITERS)")
 	fs.BoolVar(&cfg.Pipeline, "pipeline", cfg.Pipeline, "run the pipeline stages in this process (SCALEFIELD_PIPELINE)")
 	fs.IntVar(&cfg.RefineBatchSize, "refine-batch-size", cfg.RefineBatchSize, "Bronze records per refine transaction (SCALEFIELD_REFINE_BATCH_SIZE)")
 	fs.IntVar(&cfg.ComplexityLimit, "graphql-complexity-limit", cfg.ComplexityLimit, "maximum GraphQL operation complexity (SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT)")
@@ -89,7 +100,8 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 		"addr": "SCALEFIELD_ADDR", "database-url": "DATABASE_URL", "app-database-url": "APP_DATABASE_URL", "redis-url": "REDIS_URL",
 		"web-dir": "SCALEFIELD_WEB_DIR", "jwt-key-file": "SCALEFIELD_JWT_KEY_FILE", "secret-key-file": "SCALEFIELD_SECRET_KEY_FILE", "public-url": "SCALEFIELD_PUBLIC_URL", "token-ttl": "SCALEFIELD_TOKEN_TTL",
 		"allowed-origins": "SCALEFIELD_ALLOWED_ORIGINS", "log-level": "SCALEFIELD_LOG_LEVEL", "log-format": "SCALEFIELD_LOG_FORMAT",
-		"demo": "SCALEFIELD_DEMO", "pipeline": "SCALEFIELD_PIPELINE", "refine-batch-size": "SCALEFIELD_REFINE_BATCH_SIZE",
+		"demo": "SCALEFIELD_DEMO", "syslog-config": "SCALEFIELD_SYSLOG_CONFIG", "hec-allow-query-token": "SCALEFIELD_HEC_ALLOW_QUERY_TOKEN",
+		"ingest-queue-events": "SCALEFIELD_INGEST_QUEUE_EVENTS", "ingest-writers": "SCALEFIELD_INGEST_WRITERS", "pipeline": "SCALEFIELD_PIPELINE", "refine-batch-size": "SCALEFIELD_REFINE_BATCH_SIZE",
 		"graphql-complexity-limit": "SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT", "graphql-max-body-bytes": "SCALEFIELD_GRAPHQL_MAX_BODY_BYTES",
 	}
 	for name, key := range env {
@@ -187,6 +199,9 @@ func (c Config) Validate() error {
 	}
 	if c.ComplexityLimit < 10 {
 		errs = append(errs, fmt.Errorf("graphql complexity limit %d: must be at least 10", c.ComplexityLimit))
+	}
+	if err := c.Committer.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("ingest: %w", err))
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("graphql max body bytes %d: must be at least 1024", c.MaxBodyBytes))

@@ -86,6 +86,10 @@ type Main struct {
 	DB     *store.DB
 	Redis  *redis.Client
 	Broker *store.Broker
+	// Committer group-commits what the receivers accept; Syslog listens
+	// when configured.
+	Committer *ingest.Committer
+	Syslog    *ingest.Syslog
 	// Authorizer is the Casbin enforcer, reloaded on changes from any replica.
 	Authorizer *rbac.Enforcer
 	Refiner    *pipeline.Refiner
@@ -177,6 +181,25 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 
+	// Ingestion: one group-commit queue shared by HEC and syslog. Both are
+	// stopped by Close, not by ctx, so a shutdown drains them.
+	m.Committer = ingest.NewCommitter(m.Config.Committer, events, m.Log)
+	if err := m.Committer.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	hecConfig := ingest.DefaultHECConfig()
+	hecConfig.AllowQueryToken = m.Config.HECAllowQueryToken
+	if m.Config.SyslogConfig != "" {
+		scfg, err := ingest.LoadSyslogConfig(m.Config.SyslogConfig)
+		if err != nil {
+			return err
+		}
+		m.Syslog = &ingest.Syslog{Config: scfg, Committer: m.Committer, Tenants: tenants, Log: m.Log}
+		if err := m.Syslog.Start(context.WithoutCancel(ctx)); err != nil {
+			return fmt.Errorf("syslog: %w", err)
+		}
+	}
+
 	m.Authorizer, err = rbac.New(ctx, rbac.DefaultConfig(), m.DB.Pool, m.Redis, m.Log)
 	if err != nil {
 		return err
@@ -218,7 +241,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Auth: authService,
 		Resolver: &graph.Resolver{
 			AuthService: authService, TenantService: tenants, UserService: users,
-			EventService: events, EventBroker: m.Broker, HECTokens: hecTokens,
+			EventService: events, EventBroker: m.Broker, HECTokens: hecTokens, Ingest: events,
 			MFAService: authService, APIKeyService: authService, SSO: authService,
 			Authorizer: m.Authorizer, AuditService: audit, TenantAdmin: tenants, PublicURL: m.Config.PublicURL,
 			HashPassword: func(password, email string) (string, error) {
@@ -234,7 +257,7 @@ func (m *Main) Run(ctx context.Context) error {
 		AuditExport: audit,
 		OIDC:        &server.OIDCHandlers{SSO: authService, Log: m.Log},
 		Limiter:     limiter,
-		HEC:         &ingest.HEC{Config: ingest.DefaultHECConfig(), Tokens: hecTokens, Bronze: events, Log: m.Log, Now: time.Now},
+		HEC:         &ingest.HEC{Config: hecConfig, Tokens: hecTokens, Bronze: events, Committer: m.Committer, Log: m.Log, Now: time.Now},
 		Ready: map[string]server.ReadyCheck{
 			"postgres": m.DB.Ping,
 			"redis":    func(ctx context.Context) error { return m.Redis.Ping(ctx).Err() },
@@ -259,6 +282,13 @@ func (m *Main) Close(ctx context.Context) error {
 	var errs []error
 	if m.Server != nil {
 		errs = append(errs, m.Server.Close(ctx))
+	}
+	// Receivers first, then the queue they feed, so nothing accepted is lost.
+	if m.Syslog != nil {
+		m.Syslog.Stop()
+	}
+	if m.Committer != nil {
+		m.Committer.Stop()
 	}
 	if m.Refiner != nil {
 		m.Refiner.Stop()

@@ -178,6 +178,48 @@ type HecToken struct {
 	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
 }
 
+// A source of events: an HEC token or a syslog listener.
+type IngestSource struct {
+	// hec, hec-raw, syslog-udp, syslog-tcp or syslog-tls.
+	Kind        string    `json:"kind"`
+	Name        string    `json:"name"`
+	FirstSeen   time.Time `json:"firstSeen"`
+	LastSeen    time.Time `json:"lastSeen"`
+	EventsTotal float64   `json:"eventsTotal"`
+	BytesTotal  float64   `json:"bytesTotal"`
+}
+
+type IngestSourceStats struct {
+	Kind   string  `json:"kind"`
+	Name   string  `json:"name"`
+	Events float64 `json:"events"`
+	Bytes  float64 `json:"bytes"`
+}
+
+type IngestStats struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Width of each point of series, in seconds.
+	StepSeconds int     `json:"stepSeconds"`
+	Events      float64 `json:"events"`
+	Bytes       float64 `json:"bytes"`
+	// Records quarantined in the range.
+	Quarantined int `json:"quarantined"`
+	// Records of the tenant waiting for the refine stage now.
+	Backlog int `json:"backlog"`
+	// How long the oldest of them has waited, in seconds.
+	BacklogOldestSeconds float64              `json:"backlogOldestSeconds"`
+	Sources              []*IngestSourceStats `json:"sources"`
+	// Steps with data, oldest first.
+	Series []*IngestStatsPoint `json:"series"`
+}
+
+type IngestStatsPoint struct {
+	Time   time.Time `json:"time"`
+	Events float64   `json:"events"`
+	Bytes  float64   `json:"bytes"`
+}
+
 // The answer to login: a session, or the need for a second factor.
 type LoginResult struct {
 	// Set when the sign-in is complete.
@@ -212,6 +254,34 @@ type PageInfo struct {
 	HasPreviousPage bool    `json:"hasPreviousPage"`
 	StartCursor     *string `json:"startCursor,omitempty"`
 	EndCursor       *string `json:"endCursor,omitempty"`
+}
+
+type QuarantineConnection struct {
+	Edges      []*QuarantineEdge `json:"edges"`
+	PageInfo   *PageInfo         `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type QuarantineEdge struct {
+	Cursor string             `json:"cursor"`
+	Node   *QuarantinedRecord `json:"node"`
+}
+
+// A record the pipeline could not process; its raw bytes stay in Bronze.
+type QuarantinedRecord struct {
+	ID       string `json:"id"`
+	BronzeID string `json:"bronzeId"`
+	// The stage that refused it, e.g. refine.
+	Stage         string    `json:"stage"`
+	Reason        string    `json:"reason"`
+	QuarantinedAt time.Time `json:"quarantinedAt"`
+	ReceivedAt    time.Time `json:"receivedAt"`
+	Kind          string    `json:"kind"`
+	Source        *string   `json:"source,omitempty"`
+	Sourcetype    *string   `json:"sourcetype,omitempty"`
+	Host          *string   `json:"host,omitempty"`
+	// The raw record as received.
+	Payload string `json:"payload"`
 }
 
 type Query struct {
