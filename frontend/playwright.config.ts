@@ -5,10 +5,12 @@ const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 // The spec files run one at a time in a fixed order. Playwright runs the
 // projects without dependencies first, in the order listed (admin-mfa, then
-// analyst), then admin-api-key: admin-mfa enrols the administrator's
-// authenticator and leaves its secret in e2e/.state/ for admin-api-key,
-// which therefore depends on it (and is skipped if it fails). The analyst
-// test needs neither.
+// analyst), then admin-api-key, then operator: admin-mfa enrols the
+// administrator's authenticator and leaves its secret in e2e/.state/ for
+// admin-api-key, which therefore depends on it (and is skipped if it fails).
+// The analyst test needs neither. operator signs the administrator in again
+// with a TOTP code of a later step than admin-api-key used, and runs after
+// analyst: it depends on both (and is skipped if either fails).
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '*.spec.ts',
@@ -24,6 +26,7 @@ export default defineConfig({
     { name: 'admin-mfa', testMatch: 'admin-mfa.spec.ts' },
     { name: 'admin-api-key', testMatch: 'admin-api-key.spec.ts', dependencies: ['admin-mfa'] },
     { name: 'analyst', testMatch: 'analyst-live-events.spec.ts' },
+    { name: 'operator', testMatch: 'operator.spec.ts', dependencies: ['admin-api-key', 'analyst'] },
   ],
   use: {
     baseURL: process.env.E2E_BASE_URL,

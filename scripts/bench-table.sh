@@ -9,7 +9,7 @@ awk '
   for (i = 3; i + 1 <= NF; i += 2) line = line sprintf("  %14s %-12s", $i, $(i+1))
   rows[++n] = line
 }
-/^(goos|goarch|cpu):/ { info = info $0 "  " }
+/^(goos|goarch|cpu):/ { if (!seen[$0]++) info = info $0 "  " }
 /^(FAIL|panic)/ { failed = 1; print }
 END {
   print ""

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -105,7 +106,9 @@ func NewMain(cfg Config, stdout, stderr io.Writer) *Main {
 	if cfg.LogFormat == "text" {
 		h = slog.NewTextHandler(stderr, opts)
 	}
-	return &Main{Config: cfg, Log: slog.New(h), Stdout: stdout}
+	log := slog.New(h)
+	setRedisLogger.Do(func() { redis.SetLogger(redisLog{log: log}) })
+	return &Main{Config: cfg, Log: log, Stdout: stdout}
 }
 
 func (m *Main) openDB(ctx context.Context) error {
@@ -316,3 +319,15 @@ func (m *Main) Close(ctx context.Context) error {
 func graphQLRate(complexityLimit int) scalefield.Limit {
 	return scalefield.Limit{Events: 60 * complexityLimit, Window: time.Minute, Burst: 5 * complexityLimit}
 }
+
+// redisLog sends go-redis's own messages (reconnects, a client closed at
+// shutdown) to slog at debug level instead of the standard logger.
+type redisLog struct{ log *slog.Logger }
+
+// Printf implements go-redis's logging interface.
+func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
+	l.log.DebugContext(ctx, fmt.Sprintf(format, v...), "component", "redis")
+}
+
+// setRedisLogger installs redisLog once: go-redis keeps it in a global.
+var setRedisLogger sync.Once

@@ -1,15 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import {
-  artifacts,
-  expectReachable,
-  loadAdminMfaState,
-  requireEnv,
-  saveAdminMfaState,
-  submitPassword,
-} from './support/env';
-import { freshTotp } from './support/totp';
+import { artifacts, expectReachable, requireEnv, signInAsAdministrator } from './support/env';
 
 // Runs after admin-mfa.spec.ts (a project dependency in playwright.config.ts):
 // it signs in with the password and a TOTP code from the secret that test
@@ -27,15 +19,7 @@ test('an API key created in the UI works until it is revoked', async ({ page, re
   let tenantName = '';
 
   await test.step('sign in with the password and a fresh TOTP code', async () => {
-    const state = loadAdminMfaState();
-    await page.goto(`${env.baseUrl}/login`);
-    await submitPassword(page, env.E2E_EMAIL, env.E2E_PASSWORD);
-    await expect(page.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible();
-    const { code, step } = await freshTotp(state.secret, state.lastStep);
-    await page.getByRole('textbox', { name: 'Authentication code' }).fill(code);
-    await page.getByRole('button', { name: 'Verify' }).click();
-    await expect(page).toHaveURL(/\/analyst$/);
-    saveAdminMfaState({ secret: state.secret, lastStep: step });
+    await signInAsAdministrator(page, env);
     tenantName = await page.evaluate(() => {
       const stored = JSON.parse(window.sessionStorage.getItem('scalefield.session') ?? '{}') as {
         tenant?: { name?: string };

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { freshTotp } from './totp';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -68,4 +69,25 @@ export function loadAdminMfaState(): AdminMfaState {
   } catch {
     throw new Error(`${stateFile} is missing: admin-mfa.spec.ts must run (and pass) first.`);
   }
+}
+
+/**
+ * Signs the administrator in with the password and a TOTP code of a later
+ * time step than any used before (the server refuses a replayed code), from
+ * the secret admin-mfa.spec.ts enrolled; records the step for the next spec.
+ * Ends on the Analyst view, where every sign-in lands.
+ */
+export async function signInAsAdministrator(
+  page: Page,
+  env: { baseUrl: string; E2E_EMAIL: string; E2E_PASSWORD: string },
+) {
+  const state = loadAdminMfaState();
+  await page.goto(`${env.baseUrl}/login`);
+  await submitPassword(page, env.E2E_EMAIL, env.E2E_PASSWORD);
+  await expect(page.getByRole('heading', { name: 'Two-factor authentication' })).toBeVisible();
+  const { code, step } = await freshTotp(state.secret, state.lastStep);
+  await page.getByRole('textbox', { name: 'Authentication code' }).fill(code);
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page).toHaveURL(/\/analyst$/);
+  saveAdminMfaState({ secret: state.secret, lastStep: step });
 }

@@ -10,9 +10,11 @@ import { SsoCallbackPage } from '@/features/auth/components/sso-callback-page';
 import { EventsPage } from '@/features/events/components/events-page';
 import { HecTokensPage } from '@/features/hec-tokens/components/hec-tokens-page';
 import { MfaEnrollPage } from '@/features/mfa/components/mfa-enroll-page';
+import { OperatorIndex, OperatorLayout } from '@/features/operator/components/operator-layout';
+import { QuarantinePage } from '@/features/quarantine/components/quarantine-page';
 import { AppShell } from '@/features/shell/components/app-shell';
 import { ManagementPage } from '@/features/shell/components/management-page';
-import { OperatorPage } from '@/features/shell/components/operator-page';
+import { SourcesPage } from '@/features/sources/components/sources-page';
 import { SsoSettingsPage } from '@/features/sso/components/sso-settings-page';
 import { TenantsPage } from '@/features/tenants/components/tenants-page';
 import { HOME_PATH } from '@/lib/paths';
@@ -84,7 +86,15 @@ export const routes: RouteObject[] = [
             ],
           },
           { path: 'management', element: <ManagementPage /> },
-          { path: 'operator', element: <OperatorPage /> },
+          {
+            path: 'operator',
+            element: <OperatorLayout />,
+            children: [
+              { index: true, element: <OperatorIndex /> },
+              { path: 'sources', element: <SourcesPage /> },
+              { path: 'quarantine', element: <QuarantinePage /> },
+            ],
+          },
           { path: 'analyst', element: <EventsPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],

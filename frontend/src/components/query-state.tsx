@@ -25,6 +25,15 @@ export function EmptyStateText({ children }: { children: ReactNode }) {
   return <p className={styles.text}>{children}</p>;
 }
 
+/** A command to copy from an empty state, e.g. how to send a first event. */
+export function EmptyStateCode({ label, children }: { label: string; children: string }) {
+  return (
+    <pre className={styles.code} tabIndex={0} aria-label={label}>
+      {children}
+    </pre>
+  );
+}
+
 type ErrorStateProps = {
   error: CombinedError;
   /** What could not be loaded, e.g. "Users". */

@@ -64,3 +64,24 @@ export function canOpenAdminSection(role: Role, section: AdminSection): boolean 
       return access.tenants;
   }
 }
+
+/** What a role may do in the Operator view; mirrors the server's permissions, which decide. */
+export type OperatorAccess = {
+  /** sources:read — sources, ingest statistics and the quarantine. */
+  read: boolean;
+  /** quarantine:manage — send quarantined records back to the refine stage. */
+  reprocess: boolean;
+};
+
+export function operatorAccess(role: Role): OperatorAccess {
+  switch (role) {
+    case 'PLATFORM_ADMIN':
+    case 'TENANT_ADMIN':
+    case 'OPERATOR':
+      return { read: true, reprocess: true };
+    case 'MANAGER':
+      return { read: true, reprocess: false };
+    default:
+      return { read: false, reprocess: false };
+  }
+}

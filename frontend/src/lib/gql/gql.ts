@@ -40,6 +40,15 @@ type Documents = {
     "\n  mutation BeginMfaEnrollment {\n    beginMfaEnrollment {\n      ...AuthenticatorSetup_enrollment\n    }\n  }\n": typeof types.BeginMfaEnrollmentDocument,
     "\n  mutation ConfirmMfaEnrollment($code: String!) {\n    confirmMfaEnrollment(code: $code) {\n      recoveryCodes\n      session {\n        ...SessionFields\n      }\n    }\n  }\n": typeof types.ConfirmMfaEnrollmentDocument,
     "\n  fragment AuthenticatorSetup_enrollment on MfaEnrollment {\n    secret\n    uri\n    qrCode\n  }\n": typeof types.AuthenticatorSetup_EnrollmentFragmentDoc,
+    "\n  query Quarantine($first: Int!, $after: String) {\n    quarantine(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...QuarantineRow_record\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.QuarantineDocument,
+    "\n  mutation ReprocessQuarantine($ids: [ID!]) {\n    reprocessQuarantine(ids: $ids)\n  }\n": typeof types.ReprocessQuarantineDocument,
+    "\n  fragment QuarantineRow_record on QuarantinedRecord {\n    id\n    bronzeId\n    stage\n    reason\n    quarantinedAt\n    receivedAt\n    kind\n    source\n    sourcetype\n    host\n    payload\n  }\n": typeof types.QuarantineRow_RecordFragmentDoc,
+    "\n  query IngestSources {\n    ingestSources {\n      kind\n      name\n      ...SourceRow_source\n    }\n  }\n": typeof types.IngestSourcesDocument,
+    "\n  query IngestStats($from: Time!, $to: Time!) {\n    ingestStats(from: $from, to: $to) {\n      from\n      to\n      ...IngestTotals_stats\n      ...IngestChart_stats\n      ...SourceBreakdown_stats\n    }\n  }\n": typeof types.IngestStatsDocument,
+    "\n  fragment IngestChart_stats on IngestStats {\n    from\n    to\n    stepSeconds\n    series {\n      time\n      events\n    }\n  }\n": typeof types.IngestChart_StatsFragmentDoc,
+    "\n  fragment IngestTotals_stats on IngestStats {\n    events\n    bytes\n    quarantined\n    backlog\n    backlogOldestSeconds\n  }\n": typeof types.IngestTotals_StatsFragmentDoc,
+    "\n  fragment SourceBreakdown_stats on IngestStats {\n    events\n    sources {\n      kind\n      name\n      events\n      bytes\n    }\n  }\n": typeof types.SourceBreakdown_StatsFragmentDoc,
+    "\n  fragment SourceRow_source on IngestSource {\n    kind\n    name\n    firstSeen\n    lastSeen\n    eventsTotal\n    bytesTotal\n  }\n": typeof types.SourceRow_SourceFragmentDoc,
     "\n  query SsoSettings {\n    ssoSettings {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n": typeof types.SsoSettingsDocument,
     "\n  mutation UpdateSsoSettings($input: SsoSettingsInput!) {\n    updateSsoSettings(input: $input) {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n": typeof types.UpdateSsoSettingsDocument,
     "\n  fragment SsoSettingsForm_settings on SsoSettings {\n    enabled\n    issuer\n    clientId\n    clientSecretSet\n    allowedDomains\n    groupsClaim\n    roleMappings {\n      group\n      role\n    }\n    defaultRole\n    redirectUrl\n    updatedAt\n  }\n": typeof types.SsoSettingsForm_SettingsFragmentDoc,
@@ -78,6 +87,15 @@ const documents: Documents = {
     "\n  mutation BeginMfaEnrollment {\n    beginMfaEnrollment {\n      ...AuthenticatorSetup_enrollment\n    }\n  }\n": types.BeginMfaEnrollmentDocument,
     "\n  mutation ConfirmMfaEnrollment($code: String!) {\n    confirmMfaEnrollment(code: $code) {\n      recoveryCodes\n      session {\n        ...SessionFields\n      }\n    }\n  }\n": types.ConfirmMfaEnrollmentDocument,
     "\n  fragment AuthenticatorSetup_enrollment on MfaEnrollment {\n    secret\n    uri\n    qrCode\n  }\n": types.AuthenticatorSetup_EnrollmentFragmentDoc,
+    "\n  query Quarantine($first: Int!, $after: String) {\n    quarantine(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...QuarantineRow_record\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.QuarantineDocument,
+    "\n  mutation ReprocessQuarantine($ids: [ID!]) {\n    reprocessQuarantine(ids: $ids)\n  }\n": types.ReprocessQuarantineDocument,
+    "\n  fragment QuarantineRow_record on QuarantinedRecord {\n    id\n    bronzeId\n    stage\n    reason\n    quarantinedAt\n    receivedAt\n    kind\n    source\n    sourcetype\n    host\n    payload\n  }\n": types.QuarantineRow_RecordFragmentDoc,
+    "\n  query IngestSources {\n    ingestSources {\n      kind\n      name\n      ...SourceRow_source\n    }\n  }\n": types.IngestSourcesDocument,
+    "\n  query IngestStats($from: Time!, $to: Time!) {\n    ingestStats(from: $from, to: $to) {\n      from\n      to\n      ...IngestTotals_stats\n      ...IngestChart_stats\n      ...SourceBreakdown_stats\n    }\n  }\n": types.IngestStatsDocument,
+    "\n  fragment IngestChart_stats on IngestStats {\n    from\n    to\n    stepSeconds\n    series {\n      time\n      events\n    }\n  }\n": types.IngestChart_StatsFragmentDoc,
+    "\n  fragment IngestTotals_stats on IngestStats {\n    events\n    bytes\n    quarantined\n    backlog\n    backlogOldestSeconds\n  }\n": types.IngestTotals_StatsFragmentDoc,
+    "\n  fragment SourceBreakdown_stats on IngestStats {\n    events\n    sources {\n      kind\n      name\n      events\n      bytes\n    }\n  }\n": types.SourceBreakdown_StatsFragmentDoc,
+    "\n  fragment SourceRow_source on IngestSource {\n    kind\n    name\n    firstSeen\n    lastSeen\n    eventsTotal\n    bytesTotal\n  }\n": types.SourceRow_SourceFragmentDoc,
     "\n  query SsoSettings {\n    ssoSettings {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n": types.SsoSettingsDocument,
     "\n  mutation UpdateSsoSettings($input: SsoSettingsInput!) {\n    updateSsoSettings(input: $input) {\n      updatedAt\n      ...SsoSettingsForm_settings\n    }\n  }\n": types.UpdateSsoSettingsDocument,
     "\n  fragment SsoSettingsForm_settings on SsoSettings {\n    enabled\n    issuer\n    clientId\n    clientSecretSet\n    allowedDomains\n    groupsClaim\n    roleMappings {\n      group\n      role\n    }\n    defaultRole\n    redirectUrl\n    updatedAt\n  }\n": types.SsoSettingsForm_SettingsFragmentDoc,
@@ -208,6 +226,42 @@ export function graphql(source: "\n  mutation ConfirmMfaEnrollment($code: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment AuthenticatorSetup_enrollment on MfaEnrollment {\n    secret\n    uri\n    qrCode\n  }\n"): (typeof documents)["\n  fragment AuthenticatorSetup_enrollment on MfaEnrollment {\n    secret\n    uri\n    qrCode\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Quarantine($first: Int!, $after: String) {\n    quarantine(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...QuarantineRow_record\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Quarantine($first: Int!, $after: String) {\n    quarantine(first: $first, after: $after) {\n      totalCount\n      edges {\n        cursor\n        node {\n          id\n          ...QuarantineRow_record\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReprocessQuarantine($ids: [ID!]) {\n    reprocessQuarantine(ids: $ids)\n  }\n"): (typeof documents)["\n  mutation ReprocessQuarantine($ids: [ID!]) {\n    reprocessQuarantine(ids: $ids)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment QuarantineRow_record on QuarantinedRecord {\n    id\n    bronzeId\n    stage\n    reason\n    quarantinedAt\n    receivedAt\n    kind\n    source\n    sourcetype\n    host\n    payload\n  }\n"): (typeof documents)["\n  fragment QuarantineRow_record on QuarantinedRecord {\n    id\n    bronzeId\n    stage\n    reason\n    quarantinedAt\n    receivedAt\n    kind\n    source\n    sourcetype\n    host\n    payload\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IngestSources {\n    ingestSources {\n      kind\n      name\n      ...SourceRow_source\n    }\n  }\n"): (typeof documents)["\n  query IngestSources {\n    ingestSources {\n      kind\n      name\n      ...SourceRow_source\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IngestStats($from: Time!, $to: Time!) {\n    ingestStats(from: $from, to: $to) {\n      from\n      to\n      ...IngestTotals_stats\n      ...IngestChart_stats\n      ...SourceBreakdown_stats\n    }\n  }\n"): (typeof documents)["\n  query IngestStats($from: Time!, $to: Time!) {\n    ingestStats(from: $from, to: $to) {\n      from\n      to\n      ...IngestTotals_stats\n      ...IngestChart_stats\n      ...SourceBreakdown_stats\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment IngestChart_stats on IngestStats {\n    from\n    to\n    stepSeconds\n    series {\n      time\n      events\n    }\n  }\n"): (typeof documents)["\n  fragment IngestChart_stats on IngestStats {\n    from\n    to\n    stepSeconds\n    series {\n      time\n      events\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment IngestTotals_stats on IngestStats {\n    events\n    bytes\n    quarantined\n    backlog\n    backlogOldestSeconds\n  }\n"): (typeof documents)["\n  fragment IngestTotals_stats on IngestStats {\n    events\n    bytes\n    quarantined\n    backlog\n    backlogOldestSeconds\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SourceBreakdown_stats on IngestStats {\n    events\n    sources {\n      kind\n      name\n      events\n      bytes\n    }\n  }\n"): (typeof documents)["\n  fragment SourceBreakdown_stats on IngestStats {\n    events\n    sources {\n      kind\n      name\n      events\n      bytes\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SourceRow_source on IngestSource {\n    kind\n    name\n    firstSeen\n    lastSeen\n    eventsTotal\n    bytesTotal\n  }\n"): (typeof documents)["\n  fragment SourceRow_source on IngestSource {\n    kind\n    name\n    firstSeen\n    lastSeen\n    eventsTotal\n    bytesTotal\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
-import { Navigate, NavLink, Outlet, useLocation } from 'react-router';
+import { Navigate, Outlet, useLocation } from 'react-router';
 import { adminSections } from '@/features/admin/components/admin-sections';
+import { NoAccess } from '@/components/no-access';
 import { PageHeader } from '@/components/page-header';
 import { ForbiddenState } from '@/components/query-state';
+import { SectionTabs } from '@/components/section-tabs';
 import { canOpenAdminSection, roleLabel, type AdminSection } from '@/lib/roles';
 import { useRequiredSession } from '@/lib/session-context';
-import styles from './admin-layout.module.css';
 
 function useVisibleSections() {
   const { user } = useRequiredSession();
@@ -27,29 +28,13 @@ export function AdminLayout() {
         documentTitle={open ? `${open.label} · Administration` : undefined}
       />
       {sections.length === 0 ? (
-        <section className={styles.noAccess} aria-label="No access">
-          <p className={styles.noAccessTitle}>You do not have access to administration.</p>
-          <p>
-            Your role ({roleLabel(user.role)}) cannot manage users, keys or settings. Ask a tenant administrator if you
-            need to.
-          </p>
-        </section>
+        <NoAccess title="You do not have access to administration.">
+          Your role ({roleLabel(user.role)}) cannot manage users, keys or settings. Ask a tenant administrator if you
+          need to.
+        </NoAccess>
       ) : (
         <>
-          <nav className={styles.tabs} aria-label="Administration sections">
-            <ul className={styles.list}>
-              {sections.map((section) => (
-                <li key={section.id}>
-                  <NavLink
-                    to={section.path}
-                    className={({ isActive }) => (isActive ? `${styles.tab} ${styles.active}` : styles.tab)}
-                  >
-                    {section.label}
-                  </NavLink>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <SectionTabs label="Administration sections" tabs={sections} />
           <Outlet />
         </>
       )}

@@ -1,3 +1,4 @@
+import { hecCurlExample } from '@/lib/hec-example';
 import styles from './events-states.module.css';
 
 type EventsEmptyStateProps = {
@@ -24,17 +25,8 @@ export function EventsEmptyState({ filtered, onClearFilters }: EventsEmptyStateP
         soon as it is refined:
       </p>
       <pre className={styles.code} tabIndex={0} aria-label="Example request">
-        {hecExample(window.location.origin)}
+        {hecCurlExample(window.location.origin, '<token>', null)}
       </pre>
     </div>
   );
-}
-
-function hecExample(origin: string): string {
-  return [
-    `curl ${origin}/services/collector/event \\`,
-    `  -H "Authorization: Splunk <token>" \\`,
-    `  -d '{"event": {"message": "user login failed", "user": "alice", "severity": "high"},`,
-    `       "host": "web-01", "sourcetype": "demo"}'`,
-  ].join('\n');
 }

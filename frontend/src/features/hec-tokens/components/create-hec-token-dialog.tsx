@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { CreateHecTokenMutation } from '@/features/hec-tokens/api/hec-tokens-documents';
-import { hecCurlExample } from '@/features/hec-tokens/utils/hec-example';
+import { hecCurlExample } from '@/lib/hec-example';
 import { Dialog, DialogActions } from '@/components/dialog';
 import { OneTimeSecret } from '@/components/one-time-secret';
 import { errorMessage } from '@/lib/graphql-errors';

@@ -1,4 +1,7 @@
-/** A ready request sending one event to the HTTP Event Collector with the new token. */
+/**
+ * A ready request sending one event to the HTTP Event Collector. secret is
+ * the token, or a placeholder such as "<token>" where none is at hand.
+ */
 export function hecCurlExample(origin: string, secret: string, defaultSourcetype: string | null): string {
   // A token without a default sourcetype gets one in the example, so the event is easy to find.
   const sourcetype = defaultSourcetype ? '' : ', "sourcetype": "demo"';
