@@ -105,6 +105,9 @@ func TestSyslogUDP(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	s := startSyslog(t, b, ingest.SyslogListenerConfig{Protocol: "udp", Source: "routers", MaxMessageBytes: 512})
+	// Metrics are process-wide: compare with where they stood (go test -count).
+	rejectedLabels := map[string]string{"channel": "syslog-udp", "source": "routers", "outcome": "rejected"}
+	rejectedBefore := metricValue(t, "scalefield_ingest_events_total", rejectedLabels)
 	conn, err := net.Dial("udp", s.Addrs()[0].String())
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +122,7 @@ func TestSyslogUDP(t *testing.T) {
 	if got := strings.Join(payloads(t, b), ","); got != "<13>one,<14>two,<15>three" {
 		t.Errorf("payloads %q, want the three small messages without trailers", got)
 	}
-	if got := metricValue(t, "scalefield_ingest_events_total", map[string]string{"channel": "syslog-udp", "source": "routers", "outcome": "rejected"}); got != 1 {
+	if got := metricValue(t, "scalefield_ingest_events_total", rejectedLabels) - rejectedBefore; got != 1 {
 		t.Errorf("rejected (too large) = %v, want 1", got)
 	}
 }
@@ -145,8 +148,9 @@ func TestSyslogUDPDropsWhenTheQueueIsFull(t *testing.T) {
 	// gate may let one more in, then every further datagram is dropped and
 	// counted.
 	sent := 1
+	droppedBefore := int(metricValue(t, "scalefield_ingest_udp_dropped_total", map[string]string{"source": "lossy"}))
 	dropped := func() int {
-		return int(metricValue(t, "scalefield_ingest_udp_dropped_total", map[string]string{"source": "lossy"}))
+		return int(metricValue(t, "scalefield_ingest_udp_dropped_total", map[string]string{"source": "lossy"})) - droppedBefore
 	}
 	for ; dropped() == 0; sent++ {
 		if sent == 1000 {
