@@ -120,6 +120,10 @@ func (f *EventFilter) Validate() error {
 	return nil
 }
 
+// ValidatePage checks a page size and applies the default (50) to zero.
+// EINVALID when negative or above MaxPageSize.
+func ValidatePage(first *int) error { return validatePage(first) }
+
 func validatePage(first *int) error {
 	switch {
 	case *first == 0:

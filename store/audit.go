@@ -240,13 +240,8 @@ func (s *AuditService) FindAuditEntries(ctx context.Context, f scalefield.AuditF
 	if err != nil {
 		return nil, fmt.Errorf("find audit entries: %w", err)
 	}
-	if len(entries) > f.First {
-		entries, page.HasNextPage = entries[:f.First], true
-	}
-	page.Entries = entries
-	for _, e := range entries {
-		page.Cursors = append(page.Cursors, encodeIDCursor(e.ID))
-	}
+	page.Entries, page.Cursors, page.HasNextPage = trimPage(entries, f.First,
+		func(e *scalefield.AuditEntry) string { return encodeIDCursor(e.ID) })
 	return page, nil
 }
 

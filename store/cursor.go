@@ -60,3 +60,16 @@ func decodeStringCursor(c string) (string, error) {
 	}
 	return strings.TrimPrefix(string(raw), "s:"), nil
 }
+
+// trimPage cuts items, fetched with one row more than first to learn
+// whether another page follows, to the page, and makes each item's cursor.
+func trimPage[T any](items []T, first int, cursor func(T) string) (page []T, cursors []string, hasNext bool) {
+	if len(items) > first {
+		items, hasNext = items[:first], true
+	}
+	cursors = make([]string, len(items))
+	for i, it := range items {
+		cursors[i] = cursor(it)
+	}
+	return items, cursors, hasNext
+}

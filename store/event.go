@@ -134,13 +134,8 @@ func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter)
 	if err != nil {
 		return nil, fmt.Errorf("find events: %w", err)
 	}
-	if len(events) > f.First {
-		events, page.HasNextPage = events[:f.First], true
-	}
-	page.Events = events
-	for _, e := range events {
-		page.Cursors = append(page.Cursors, encodeTimeCursor(e.Time, e.ID))
-	}
+	page.Events, page.Cursors, page.HasNextPage = trimPage(events, f.First,
+		func(e *scalefield.SecurityEvent) string { return encodeTimeCursor(e.Time, e.ID) })
 	return page, nil
 }
 
@@ -202,13 +197,8 @@ func (s *EventService) FindBronzeEvents(ctx context.Context, f scalefield.Bronze
 		return nil, fmt.Errorf("find bronze events: %w", err)
 	}
 	page := &scalefield.BronzePage{}
-	if len(events) > f.First {
-		events, page.HasNextPage = events[:f.First], true
-	}
-	page.Events = events
-	for _, e := range events {
-		page.Cursors = append(page.Cursors, encodeIDCursor(e.ID))
-	}
+	page.Events, page.Cursors, page.HasNextPage = trimPage(events, f.First,
+		func(e *scalefield.BronzeEvent) string { return encodeIDCursor(e.ID) })
 	return page, nil
 }
 

@@ -14,8 +14,7 @@ import (
 // ListMembers returns the members of the caller's tenant ordered by email.
 // EINVALID for a bad page; EUNAUTHORIZED without a session.
 func (s *UserService) ListMembers(ctx context.Context, first int, after *string) (*scalefield.MemberPage, error) {
-	f := scalefield.BronzeFilter{First: first, After: after}
-	if err := f.Validate(); err != nil {
+	if err := scalefield.ValidatePage(&first); err != nil {
 		return nil, err
 	}
 	tx, tenantID, err := s.db.beginTenant(ctx)
@@ -38,7 +37,7 @@ func (s *UserService) ListMembers(ctx context.Context, first int, after *string)
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.tenant_id = $1 AND u.email > $2
 		ORDER BY u.email
-		LIMIT $3`, tenantID, afterEmail, f.First+1)
+		LIMIT $3`, tenantID, afterEmail, first+1)
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
@@ -50,13 +49,8 @@ func (s *UserService) ListMembers(ctx context.Context, first int, after *string)
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
-	if len(members) > f.First {
-		members, page.HasNextPage = members[:f.First], true
-	}
-	page.Members = members
-	for _, m := range members {
-		page.Cursors = append(page.Cursors, encodeStringCursor(m.User.Email))
-	}
+	page.Members, page.Cursors, page.HasNextPage = trimPage(members, first,
+		func(m *scalefield.Member) string { return encodeStringCursor(m.User.Email) })
 	return page, nil
 }
 

@@ -14,8 +14,7 @@ import (
 // ListQuarantine pages through the caller's tenant's quarantined records,
 // newest first. EINVALID for a bad page; EUNAUTHORIZED without a session.
 func (s *EventService) ListQuarantine(ctx context.Context, first int, after *string) (*scalefield.QuarantinePage, error) {
-	f := scalefield.BronzeFilter{First: first, After: after}
-	if err := f.Validate(); err != nil {
+	if err := scalefield.ValidatePage(&first); err != nil {
 		return nil, err
 	}
 	tx, tenantID, err := s.db.beginTenant(ctx)
@@ -40,7 +39,7 @@ func (s *EventService) ListQuarantine(ctx context.Context, first int, after *str
 		JOIN bronze_events b ON b.id = q.bronze_id AND b.received_at = q.received_at
 		WHERE q.tenant_id = $1 AND q.id < $2
 		ORDER BY q.id DESC
-		LIMIT $3`, tenantID, before, f.First+1)
+		LIMIT $3`, tenantID, before, first+1)
 	if err != nil {
 		return nil, fmt.Errorf("list quarantine: %w", err)
 	}
@@ -55,13 +54,8 @@ func (s *EventService) ListQuarantine(ctx context.Context, first int, after *str
 	if err != nil {
 		return nil, fmt.Errorf("list quarantine: %w", err)
 	}
-	if len(records) > f.First {
-		records, page.HasNextPage = records[:f.First], true
-	}
-	page.Records = records
-	for _, r := range records {
-		page.Cursors = append(page.Cursors, encodeIDCursor(r.ID))
-	}
+	page.Records, page.Cursors, page.HasNextPage = trimPage(records, first,
+		func(r *scalefield.QuarantinedRecord) string { return encodeIDCursor(r.ID) })
 	return page, nil
 }
 

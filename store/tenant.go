@@ -247,8 +247,7 @@ func constraintError(err error, what string) error {
 // ListTenants pages through every tenant by slug. It spans tenants, so it
 // runs on the privileged pool: callers check tenants:manage first.
 func (s *TenantService) ListTenants(ctx context.Context, first int, after *string) (*scalefield.TenantPage, error) {
-	f := scalefield.BronzeFilter{First: first, After: after}
-	if err := f.Validate(); err != nil {
+	if err := scalefield.ValidatePage(&first); err != nil {
 		return nil, err
 	}
 	afterSlug := ""
@@ -263,7 +262,7 @@ func (s *TenantService) ListTenants(ctx context.Context, first int, after *strin
 		return nil, fmt.Errorf("count tenants: %w", err)
 	}
 	rows, err := s.db.Pool.Query(ctx,
-		`SELECT id, slug, name, created_at FROM tenants WHERE slug > $1 ORDER BY slug LIMIT $2`, afterSlug, f.First+1)
+		`SELECT id, slug, name, created_at FROM tenants WHERE slug > $1 ORDER BY slug LIMIT $2`, afterSlug, first+1)
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
@@ -274,12 +273,7 @@ func (s *TenantService) ListTenants(ctx context.Context, first int, after *strin
 	if err != nil {
 		return nil, fmt.Errorf("list tenants: %w", err)
 	}
-	if len(tenants) > f.First {
-		tenants, page.HasNextPage = tenants[:f.First], true
-	}
-	page.Tenants = tenants
-	for _, t := range tenants {
-		page.Cursors = append(page.Cursors, encodeStringCursor(t.Slug))
-	}
+	page.Tenants, page.Cursors, page.HasNextPage = trimPage(tenants, first,
+		func(t *scalefield.Tenant) string { return encodeStringCursor(t.Slug) })
 	return page, nil
 }
