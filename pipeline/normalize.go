@@ -17,8 +17,9 @@ import (
 	scalefield "github.com/scalefield/scalefield"
 )
 
-// maxMessageLen bounds the Silver message; the full record stays in Bronze.
-const maxMessageLen = 8192
+// MaxMessageLen bounds the Silver message of every normalizer; the full
+// record stays in Bronze.
+const MaxMessageLen = 8192
 
 // Well-known field names, in order of preference, looked up first in the
 // event object and then in the HEC "fields".
@@ -85,12 +86,12 @@ func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) 
 	default:
 		e.Message = string(trimmed) // a number or array: keep it as text
 	}
-	e.Message = cleanText(e.Message)
+	e.Message = CleanText(e.Message)
 	if strings.TrimSpace(e.Message) == "" {
 		return nil, errors.New("event is blank")
 	}
-	if len(e.Message) > maxMessageLen {
-		e.Message = truncateUTF8(e.Message, maxMessageLen)
+	if len(e.Message) > MaxMessageLen {
+		e.Message = TruncateUTF8(e.Message, MaxMessageLen)
 	}
 
 	var err error
@@ -108,8 +109,8 @@ func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) 
 			return nil, fmt.Errorf("field %q: %w", key, err)
 		}
 	}
-	e.User = cleanText(lookupString(fields, userKeys))
-	e.Action = cleanText(lookupString(fields, actionKeys))
+	e.User = CleanText(lookupString(fields, userKeys))
+	e.Action = CleanText(lookupString(fields, actionKeys))
 
 	if e.SrcIP, err = lookupIP(fields, srcIPKeys); err != nil {
 		return nil, err
@@ -174,10 +175,11 @@ func lookupIP(fields map[string]json.RawMessage, keys []string) (string, error) 
 	return "", nil
 }
 
-// Times outside this range are taken to be mistakes, not events.
+// Times outside [MinEventTime, MaxEventTime) are taken to be mistakes, not
+// events, by every normalizer. Read-only.
 var (
-	minEventTime = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxEventTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+	MinEventTime = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxEventTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // parseTime accepts epoch seconds (number or numeric string, with
@@ -200,7 +202,7 @@ func parseTime(raw json.RawMessage) (time.Time, error) {
 	} else if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
 		return time.Time{}, fmt.Errorf("%q is neither epoch seconds nor RFC 3339", s)
 	}
-	if t.Before(minEventTime) || !t.Before(maxEventTime) {
+	if t.Before(MinEventTime) || !t.Before(MaxEventTime) {
 		return time.Time{}, fmt.Errorf("%s is out of range", t.UTC().Format(time.RFC3339))
 	}
 	return t.UTC(), nil
@@ -246,9 +248,9 @@ func parseSeverity(raw json.RawMessage) (scalefield.Severity, error) {
 	return scalefield.SeverityUnknown, nil
 }
 
-// cleanText makes s storable as PostgreSQL text: invalid UTF-8 becomes
-// U+FFFD and NUL bytes go (as the mappers do).
-func cleanText(s string) string {
+// CleanText makes s storable as PostgreSQL text: invalid UTF-8 becomes
+// U+FFFD and NUL bytes go.
+func CleanText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if strings.IndexByte(s, 0) >= 0 {
 		s = strings.ReplaceAll(s, "\x00", "")
@@ -256,7 +258,8 @@ func cleanText(s string) string {
 	return s
 }
 
-func truncateUTF8(s string, n int) string {
+// TruncateUTF8 cuts s to at most n bytes on a character boundary.
+func TruncateUTF8(s string, n int) string {
 	for n > 0 && n < len(s) && (s[n]&0xC0) == 0x80 {
 		n--
 	}

@@ -115,13 +115,13 @@ func TestNormalizeHECRejects(t *testing.T) {
 
 func TestNormalizeHECTruncatesLongMessages(t *testing.T) {
 	t.Parallel()
-	long := strings.Repeat("é", maxMessageLen) // two bytes each
+	long := strings.Repeat("é", MaxMessageLen) // two bytes each
 	got, err := NormalizeHEC(bronze(`{"event":"` + long + `"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Message) > maxMessageLen || !strings.HasPrefix(long, got.Message) {
-		t.Errorf("message of %d bytes is not a clean prefix of at most %d bytes", len(got.Message), maxMessageLen)
+	if len(got.Message) > MaxMessageLen || !strings.HasPrefix(long, got.Message) {
+		t.Errorf("message of %d bytes is not a clean prefix of at most %d bytes", len(got.Message), MaxMessageLen)
 	}
 }
 
@@ -149,7 +149,7 @@ func FuzzNormalizeHEC(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if strings.TrimSpace(e.Message) == "" || len(e.Message) > maxMessageLen {
+		if strings.TrimSpace(e.Message) == "" || len(e.Message) > MaxMessageLen {
 			t.Errorf("accepted event with message of %d bytes", len(e.Message))
 		}
 		if !utf8.ValidString(e.Message) || strings.ContainsRune(e.Message, 0) {
@@ -158,7 +158,7 @@ func FuzzNormalizeHEC(f *testing.F) {
 		if !e.Severity.Valid() {
 			t.Errorf("accepted event with severity %q", e.Severity)
 		}
-		if e.Time.Before(minEventTime) || !e.Time.Before(maxEventTime) {
+		if e.Time.Before(MinEventTime) || !e.Time.Before(MaxEventTime) {
 			t.Errorf("accepted event with time %v", e.Time)
 		}
 	})

@@ -222,7 +222,7 @@ func TestPlainHECShortcut(t *testing.T) {
 // PostgreSQL: no NUL, valid UTF-8, bounded, canonical addresses.
 func TestCleaning(t *testing.T) {
 	t.Parallel()
-	long := strings.Repeat("é", maxMessageLen) // 2 bytes each
+	long := strings.Repeat("é", pipeline.MaxMessageLen) // 2 bytes each
 	tests := []struct {
 		name, kind, payload string
 		want                scalefield.SecurityEvent
@@ -234,9 +234,9 @@ func TestCleaning(t *testing.T) {
 		{"generic zone dropped from an address", KindHEC, hec(`{"message":"m","src_ip":"fe80::1%eth0"}`),
 			scalefield.SecurityEvent{Message: "m", SrcIP: "fe80::1", Severity: scalefield.SeverityUnknown}},
 		{"generic long message cut on a character", KindHEC, hec(quote(long)),
-			scalefield.SecurityEvent{Message: long[:maxMessageLen], Severity: scalefield.SeverityUnknown}},
+			scalefield.SecurityEvent{Message: long[:pipeline.MaxMessageLen], Severity: scalefield.SeverityUnknown}},
 		{"raw long message cut on a character", KindHECRaw, "a" + long[:10000],
-			scalefield.SecurityEvent{Message: "a" + long[:maxMessageLen-2], Severity: scalefield.SeverityUnknown}},
+			scalefield.SecurityEvent{Message: "a" + long[:pipeline.MaxMessageLen-2], Severity: scalefield.SeverityUnknown}},
 		{"syslog NUL inside the message", KindSyslog, "<14>1 2026-01-02T09:00:00Z h a - - - x\x00y",
 			scalefield.SecurityEvent{Message: "xy", Severity: scalefield.SeverityInfo}},
 		{"CEF mapped IPv4 in IPv6", KindHECRaw, "CEF:0|A|B|1|s|n|1|src=::ffff:192.0.2.1",

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/pipeline"
 )
 
 // checkInvariants checks what every event Normalize returns must hold.
@@ -27,7 +28,7 @@ func checkInvariants(t *testing.T, e *scalefield.SecurityEvent) {
 		name, v string
 		max     int
 	}{
-		{"message", e.Message, maxMessageLen}, {"host", e.Host, maxFieldLen}, {"source", e.Source, maxFieldLen},
+		{"message", e.Message, pipeline.MaxMessageLen}, {"host", e.Host, maxFieldLen}, {"source", e.Source, maxFieldLen},
 		{"sourcetype", e.Sourcetype, maxFieldLen}, {"user", e.User, maxFieldLen}, {"action", e.Action, maxFieldLen},
 		{"src ip", e.SrcIP, maxFieldLen}, {"dst ip", e.DstIP, maxFieldLen},
 	} {
@@ -44,7 +45,7 @@ func checkInvariants(t *testing.T, e *scalefield.SecurityEvent) {
 			t.Errorf("address %q is not a canonical IP address", ip)
 		}
 	}
-	if e.Time.Before(minEventTime) || !e.Time.Before(maxEventTime) || e.Time.Location() != time.UTC || e.Time.Nanosecond()%1000 != 0 {
+	if e.Time.Before(pipeline.MinEventTime) || !e.Time.Before(pipeline.MaxEventTime) || e.Time.Location() != time.UTC || e.Time.Nanosecond()%1000 != 0 {
 		t.Errorf("time %v is not a UTC microsecond in 1990-2199", e.Time)
 	}
 }

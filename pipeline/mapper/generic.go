@@ -10,6 +10,7 @@ import (
 	"time"
 
 	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/pipeline"
 )
 
 // Time formats a FieldMapping understands besides Go layouts.
@@ -194,7 +195,7 @@ func (m *FieldMapping) readTime(rd *reader, v any, path string) time.Time {
 		}
 		scale := map[string]float64{TimeUnix: 1, TimeUnixMilli: 1e3, TimeUnixMicro: 1e6, TimeUnixNano: 1e9}[m.TimeFormat]
 		f /= scale
-		if f < float64(minEventTime.Unix()) || f >= float64(maxEventTime.Unix()) {
+		if f < float64(pipeline.MinEventTime.Unix()) || f >= float64(pipeline.MaxEventTime.Unix()) {
 			rd.fail(path, "%s is out of range (1990-2199)", clean(s, 64))
 			return time.Time{}
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/pipeline"
 	"github.com/scalefield/scalefield/pipeline/parse"
 )
 
@@ -68,10 +69,10 @@ func mapSyslog(in *input, s *parse.Syslog, raw []byte) (*scalefield.SecurityEven
 		}
 	}
 	e.Message = s.Message
-	if strings.TrimSpace(clean(e.Message, maxMessageLen)) == "" {
+	if strings.TrimSpace(clean(e.Message, pipeline.MaxMessageLen)) == "" {
 		e.Message = structuredData(s.StructuredData)
 	}
-	if strings.TrimSpace(clean(e.Message, maxMessageLen)) == "" {
+	if strings.TrimSpace(clean(e.Message, pipeline.MaxMessageLen)) == "" {
 		e.Message = string(raw) // a header alone: keep it as the message
 	}
 	return finish("syslog", in, e)

@@ -194,7 +194,7 @@ func (r *Registry) hecRaw(in *input) (*scalefield.SecurityEvent, string, error) 
 	if ok {
 		return e, route, err
 	}
-	msg := clean(string(in.b.Payload), maxMessageLen)
+	msg := clean(string(in.b.Payload), pipeline.MaxMessageLen)
 	if msg == "" {
 		return nil, routeText, fmt.Errorf("hec-raw: line is blank")
 	}

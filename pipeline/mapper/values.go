@@ -9,54 +9,31 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/pipeline"
 )
 
-// Bounds on Silver text. The message is bounded as pipeline.NormalizeHEC
-// bounds it; the full record stays in Bronze.
-const (
-	maxMessageLen = 8192
-	maxFieldLen   = 1024
-)
-
-// Times outside this range are taken to be mistakes, not events (the range
-// pipeline.NormalizeHEC accepts).
-var (
-	minEventTime = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxEventTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
-)
+// maxFieldLen bounds Silver text fields other than the message (which
+// pipeline.MaxMessageLen bounds); the full record stays in Bronze.
+const maxFieldLen = 1024
 
 // clean makes s safe to store as PostgreSQL text and bounded: invalid UTF-8
 // becomes U+FFFD, NUL bytes go, surrounding white space is trimmed and the
 // result is cut to at most n bytes on a character boundary.
 func clean(s string, n int) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		s = strings.ReplaceAll(s, "\x00", "")
-	}
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(pipeline.CleanText(s))
 	if len(s) > n {
-		s = truncateUTF8(s, n)
+		s = strings.TrimSpace(pipeline.TruncateUTF8(s, n))
 	}
 	return s
-}
-
-func truncateUTF8(s string, n int) string {
-	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return strings.TrimSpace(s[:n])
 }
 
 // finish cleans every text field of e, checks what every mapper must
 // guarantee (a message, a time in range, a known severity, canonical IPs)
 // and fills what is missing from in. prefix names the mapper in errors.
 func finish(prefix string, in *input, e *scalefield.SecurityEvent) (*scalefield.SecurityEvent, error) {
-	e.Message = clean(e.Message, maxMessageLen)
+	e.Message = clean(e.Message, pipeline.MaxMessageLen)
 	if e.Message == "" {
 		return nil, fmt.Errorf("%s: nothing to use as the message", prefix)
 	}
@@ -112,7 +89,7 @@ func canonicalIP(s string) (string, error) {
 }
 
 func checkTime(t time.Time) error {
-	if t.Before(minEventTime) || !t.Before(maxEventTime) {
+	if t.Before(pipeline.MinEventTime) || !t.Before(pipeline.MaxEventTime) {
 		return fmt.Errorf("%s is out of range (1990-2199)", t.UTC().Format(time.RFC3339))
 	}
 	return nil
@@ -164,7 +141,7 @@ func epoch(f float64) (time.Time, error) {
 	case f > 1e11:
 		f /= 1e3
 	}
-	if f >= float64(maxEventTime.Unix()) {
+	if f >= float64(pipeline.MaxEventTime.Unix()) {
 		return time.Time{}, fmt.Errorf("%v is out of range (1990-2199)", f)
 	}
 	sec, frac := math.Modf(f)
