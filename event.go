@@ -66,7 +66,9 @@ type BronzeEvent struct {
 	Error string
 }
 
-// SecurityEvent is a normalized (Silver) event.
+// SecurityEvent is a normalized (Silver) event. Field names follow OCSF
+// (https://schema.ocsf.io) where it has one; docs/silver.md maps every
+// source kind onto them.
 type SecurityEvent struct {
 	ID         int64
 	TenantID   string
@@ -78,10 +80,109 @@ type SecurityEvent struct {
 	Sourcetype string
 	Severity   Severity
 	Message    string
-	User       string
-	SrcIP      string
-	DstIP      string
-	Action     string
+	// User is the actor user's name (OCSF actor.user.name).
+	User   string
+	SrcIP  string
+	DstIP  string
+	Action string
+
+	// OCSF classification: ClassUID is the event class (e.g. 3002
+	// Authentication); CategoryUID is ClassUID/1000; ActivityID is the
+	// class's activity (0 unknown, 99 other).
+	ClassUID     int
+	ActivityID   int
+	ActivityName string
+	// Status is the outcome: "success", "failure" or "" when unknown.
+	Status string
+
+	SrcPort     int
+	DstPort     int
+	SrcHostname string
+	DstHostname string
+	// Device names the product that reported the event ("vendor product").
+	Device string
+	// VendorEventID is the reporting product's own ID for the event, when it
+	// has one; it keys deduplication.
+	VendorEventID string
+
+	// Database activity (OCSF Datastore Activity), for gather records.
+	DBName      string
+	DBStatement string
+	DBObject    string
+	DBRows      int64
+
+	// Finding fields, for alerts raised by other tools.
+	FindingUID   string
+	FindingTitle string
+
+	// Warnings are what a parser or mapper noticed but could work around;
+	// they lower the quality score.
+	Warnings []string
+
+	// Enrichment, filled by the refine stage.
+	SrcGeo      *Geo
+	DstGeo      *Geo
+	ThreatMatch []ThreatMatch
+	UserContext *UserContext
+	// RiskScore is 0-100, from severity, threat matches and user context.
+	RiskScore float64
+
+	// Quality is 0-1; QualityFlags say what lowered it.
+	Quality      float64
+	QualityFlags []string
+	// DedupKey identifies duplicates of this event; DupCount counts the
+	// copies received, this one included.
+	DedupKey string
+	DupCount int
+}
+
+// CategoryUID is the OCSF category of the event's class.
+func (e *SecurityEvent) CategoryUID() int { return e.ClassUID / 1000 }
+
+// OCSF classes the refine stage assigns.
+const (
+	ClassBase              = 0
+	ClassFileActivity      = 1001
+	ClassProcessActivity   = 1007
+	ClassDetectionFinding  = 2004
+	ClassAccountChange     = 3001
+	ClassAuthentication    = 3002
+	ClassNetworkActivity   = 4001
+	ClassHTTPActivity      = 4002
+	ClassDNSActivity       = 4003
+	ClassDatastoreActivity = 6005
+)
+
+// Geo is where an IP address is, from the GeoIP database.
+type Geo struct {
+	Country string // ISO 3166-1 alpha-2
+	City    string
+	Lat     float64
+	Lon     float64
+	ASN     uint32
+	ASOrg   string
+}
+
+// ThreatMatch is an indicator of compromise an event matched.
+type ThreatMatch struct {
+	// Field is the event field that matched ("src_ip", "dst_ip", "host",
+	// "url", "hash", "user").
+	Field string
+	// Type is the indicator type ("ipv4-addr", "ipv6-addr", "domain-name",
+	// "url", "file-hash").
+	Type       string
+	Value      string
+	Source     string // the feed
+	Confidence int    // 0-100
+	Labels     []string
+}
+
+// UserContext is what the tenant's user directory says about an actor.
+type UserContext struct {
+	Department string
+	Title      string
+	Privileged bool
+	Manager    string
 }
 
 // EventFilter narrows an events query. Nil fields do not filter.
