@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/graph/model"
@@ -27,6 +28,16 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 	return conn, nil
 }
 
+// Event is the resolver for the event field.
+func (r *queryResolver) Event(ctx context.Context, id string) (*model.SecurityEvent, error) {
+	panic(fmt.Errorf("not implemented: Event - event"))
+}
+
+// EventFacets is the resolver for the eventFacets field.
+func (r *queryResolver) EventFacets(ctx context.Context, filter *model.EventFilter, fields []model.FacetField, limit *int) (*model.EventFacets, error) {
+	panic(fmt.Errorf("not implemented: EventFacets - eventFacets"))
+}
+
 // BronzeEvents is the resolver for the bronzeEvents field.
 func (r *queryResolver) BronzeEvents(ctx context.Context, first *int, after *string) (*model.BronzeEventConnection, error) {
 	page, err := r.EventService.FindBronzeEvents(ctx, scalefield.BronzeFilter{First: derefInt(first), After: after})
@@ -38,6 +49,11 @@ func (r *queryResolver) BronzeEvents(ctx context.Context, first *int, after *str
 		conn.Edges = append(conn.Edges, &model.BronzeEventEdge{Cursor: page.Cursors[i], Node: toModelBronze(e)})
 	}
 	return conn, nil
+}
+
+// Bronze is the resolver for the bronze field.
+func (r *securityEventResolver) Bronze(ctx context.Context, obj *model.SecurityEvent) (*model.BronzeEvent, error) {
+	panic(fmt.Errorf("not implemented: Bronze - bronze"))
 }
 
 // EventIngested is the resolver for the eventIngested field.
@@ -67,3 +83,8 @@ func (r *subscriptionResolver) EventIngested(ctx context.Context) (<-chan *model
 	}()
 	return out, nil
 }
+
+// SecurityEvent returns SecurityEventResolver implementation.
+func (r *Resolver) SecurityEvent() SecurityEventResolver { return &securityEventResolver{r} }
+
+type securityEventResolver struct{ *Resolver }

@@ -32,6 +32,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
+	SecurityEvent() SecurityEventResolver
 	Subscription() SubscriptionResolver
 }
 
@@ -116,15 +117,53 @@ type ComplexityRoot struct {
 		Secret   func(childComplexity int) int
 	}
 
+	DatabaseActivity struct {
+		Name      func(childComplexity int) int
+		Object    func(childComplexity int) int
+		Rows      func(childComplexity int) int
+		Statement func(childComplexity int) int
+	}
+
 	EventConnection struct {
-		Edges      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges           func(childComplexity int) int
+		PageInfo        func(childComplexity int) int
+		TotalCount      func(childComplexity int) int
+		TotalCountExact func(childComplexity int) int
 	}
 
 	EventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EventFacets struct {
+		Approximate func(childComplexity int) int
+		Facets      func(childComplexity int) int
+		Total       func(childComplexity int) int
+	}
+
+	Facet struct {
+		Field  func(childComplexity int) int
+		Values func(childComplexity int) int
+	}
+
+	FacetValue struct {
+		Count func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
+	Finding struct {
+		Title func(childComplexity int) int
+		UID   func(childComplexity int) int
+	}
+
+	Geo struct {
+		AsOrg   func(childComplexity int) int
+		Asn     func(childComplexity int) int
+		City    func(childComplexity int) int
+		Country func(childComplexity int) int
+		Lat     func(childComplexity int) int
+		Lon     func(childComplexity int) int
 	}
 
 	HecToken struct {
@@ -177,6 +216,21 @@ type ComplexityRoot struct {
 		Session  func(childComplexity int) int
 	}
 
+	MetricsSummary struct {
+		ByClass        func(childComplexity int) int
+		BySeverity     func(childComplexity int) int
+		BySource       func(childComplexity int) int
+		CriticalAlerts func(childComplexity int) int
+		Duplicates     func(childComplexity int) int
+		Events         func(childComplexity int) int
+		From           func(childComplexity int) int
+		Threats        func(childComplexity int) int
+		To             func(childComplexity int) int
+		TopCountries   func(childComplexity int) int
+		TopTalkers     func(childComplexity int) int
+		TopUsers       func(childComplexity int) int
+	}
+
 	MfaConfirmation struct {
 		RecoveryCodes func(childComplexity int) int
 		Session       func(childComplexity int) int
@@ -201,9 +255,11 @@ type ComplexityRoot struct {
 		LogoutEverywhere     func(childComplexity int) int
 		RefreshSession       func(childComplexity int, refreshToken string) int
 		RemoveUser           func(childComplexity int, userID string) int
+		Reprocess            func(childComplexity int, from model.Timestamp, to model.Timestamp) int
 		ReprocessQuarantine  func(childComplexity int, ids []string) int
 		RevokeAPIKey         func(childComplexity int, id string) int
 		RevokeHecToken       func(childComplexity int, id string) int
+		SetRetentionPolicy   func(childComplexity int, input model.RetentionPolicyInput) int
 		SetUserRole          func(childComplexity int, userID string, role model.Role) int
 		UpdateSsoSettings    func(childComplexity int, input model.SsoSettingsInput) int
 		VerifyMfa            func(childComplexity int, mfaToken string, code string) int
@@ -242,37 +298,94 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeys        func(childComplexity int) int
-		AuditLog       func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
-		BronzeEvents   func(childComplexity int, first *int, after *string) int
-		Events         func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
-		HecTokens      func(childComplexity int) int
-		IngestSources  func(childComplexity int) int
-		IngestStats    func(childComplexity int, from time.Time, to time.Time) int
-		Me             func(childComplexity int) int
-		Quarantine     func(childComplexity int, first *int, after *string) int
-		SsoLogin       func(childComplexity int, tenant string) int
-		SsoSettings    func(childComplexity int) int
-		Tenant         func(childComplexity int) int
-		Tenants        func(childComplexity int, first *int, after *string) int
-		Users          func(childComplexity int, first *int, after *string) int
-		VerifyAuditLog func(childComplexity int) int
+		APIKeys          func(childComplexity int) int
+		AuditLog         func(childComplexity int, filter *model.AuditFilter, first *int, after *string) int
+		BronzeEvents     func(childComplexity int, first *int, after *string) int
+		Event            func(childComplexity int, id string) int
+		EventFacets      func(childComplexity int, filter *model.EventFilter, fields []model.FacetField, limit *int) int
+		Events           func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
+		HecTokens        func(childComplexity int) int
+		IngestSources    func(childComplexity int) int
+		IngestStats      func(childComplexity int, from time.Time, to time.Time) int
+		Me               func(childComplexity int) int
+		Metrics          func(childComplexity int, from model.Timestamp, to model.Timestamp) int
+		Quarantine       func(childComplexity int, first *int, after *string) int
+		RetentionPolicy  func(childComplexity int) int
+		RetentionPreview func(childComplexity int, policy *model.RetentionPolicyInput) int
+		SsoLogin         func(childComplexity int, tenant string) int
+		SsoSettings      func(childComplexity int) int
+		Tenant           func(childComplexity int) int
+		Tenants          func(childComplexity int, first *int, after *string) int
+		Timeseries       func(childComplexity int, metric model.Metric, from model.Timestamp, to model.Timestamp, interval *model.Interval, groupBy *model.GroupBy, limit *int) int
+		UserRiskProfiles func(childComplexity int, first *int, after *string) int
+		Users            func(childComplexity int, first *int, after *string) int
+		VerifyAuditLog   func(childComplexity int) int
+	}
+
+	ReprocessResult struct {
+		Queued  func(childComplexity int) int
+		Removed func(childComplexity int) int
+	}
+
+	RetentionLayerPreview struct {
+		Cutoff     func(childComplexity int) int
+		Layer      func(childComplexity int) int
+		Partitions func(childComplexity int) int
+		Rows       func(childComplexity int) int
+	}
+
+	RetentionPolicy struct {
+		BronzeDays func(childComplexity int) int
+		Custom     func(childComplexity int) int
+		GoldDays   func(childComplexity int) int
+		SilverDays func(childComplexity int) int
+	}
+
+	RetentionPreview struct {
+		Layers func(childComplexity int) int
 	}
 
 	SecurityEvent struct {
-		Action     func(childComplexity int) int
-		BronzeID   func(childComplexity int) int
-		DstIP      func(childComplexity int) int
-		Host       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Message    func(childComplexity int) int
-		ReceivedAt func(childComplexity int) int
-		Severity   func(childComplexity int) int
-		Source     func(childComplexity int) int
-		Sourcetype func(childComplexity int) int
-		SrcIP      func(childComplexity int) int
-		Time       func(childComplexity int) int
-		User       func(childComplexity int) int
+		Action        func(childComplexity int) int
+		ActivityID    func(childComplexity int) int
+		ActivityName  func(childComplexity int) int
+		Bronze        func(childComplexity int) int
+		BronzeID      func(childComplexity int) int
+		CategoryName  func(childComplexity int) int
+		CategoryUID   func(childComplexity int) int
+		ClassName     func(childComplexity int) int
+		ClassUID      func(childComplexity int) int
+		Database      func(childComplexity int) int
+		Device        func(childComplexity int) int
+		DstGeo        func(childComplexity int) int
+		DstHostname   func(childComplexity int) int
+		DstIP         func(childComplexity int) int
+		DstPort       func(childComplexity int) int
+		DupCount      func(childComplexity int) int
+		Finding       func(childComplexity int) int
+		Host          func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LastSeenAt    func(childComplexity int) int
+		Message       func(childComplexity int) int
+		Quality       func(childComplexity int) int
+		QualityFlags  func(childComplexity int) int
+		ReceivedAt    func(childComplexity int) int
+		RiskScore     func(childComplexity int) int
+		Severity      func(childComplexity int) int
+		SeverityID    func(childComplexity int) int
+		Source        func(childComplexity int) int
+		Sourcetype    func(childComplexity int) int
+		SrcGeo        func(childComplexity int) int
+		SrcHostname   func(childComplexity int) int
+		SrcIP         func(childComplexity int) int
+		SrcPort       func(childComplexity int) int
+		Status        func(childComplexity int) int
+		ThreatMatches func(childComplexity int) int
+		Time          func(childComplexity int) int
+		User          func(childComplexity int) int
+		UserContext   func(childComplexity int) int
+		VendorEventID func(childComplexity int) int
+		Warnings      func(childComplexity int) int
 	}
 
 	Session struct {
@@ -330,6 +443,22 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ThreatMatch struct {
+		Confidence func(childComplexity int) int
+		Field      func(childComplexity int) int
+		Labels     func(childComplexity int) int
+		Source     func(childComplexity int) int
+		Type       func(childComplexity int) int
+		Value      func(childComplexity int) int
+	}
+
+	TimeseriesPoint struct {
+		Group     func(childComplexity int) int
+		Time      func(childComplexity int) int
+		Timestamp func(childComplexity int) int
+		Value     func(childComplexity int) int
+	}
+
 	User struct {
 		CreatedAt   func(childComplexity int) int
 		DisplayName func(childComplexity int) int
@@ -345,9 +474,38 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	UserContext struct {
+		Department func(childComplexity int) int
+		Manager    func(childComplexity int) int
+		Privileged func(childComplexity int) int
+		Title      func(childComplexity int) int
+	}
+
 	UserEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	UserRiskConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	UserRiskEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	UserRiskProfile struct {
+		Events        func(childComplexity int) int
+		Failures      func(childComplexity int) int
+		FirstSeen     func(childComplexity int) int
+		HighSeverity  func(childComplexity int) int
+		LastSeen      func(childComplexity int) int
+		Privileged    func(childComplexity int) int
+		RiskScore     func(childComplexity int) int
+		ThreatMatches func(childComplexity int) int
+		User          func(childComplexity int) int
 	}
 }
 
@@ -373,6 +531,8 @@ type MutationResolver interface {
 	LogoutEverywhere(ctx context.Context) (bool, error)
 	BeginMfaEnrollment(ctx context.Context) (*model.MfaEnrollment, error)
 	ConfirmMfaEnrollment(ctx context.Context, code string) (*model.MfaConfirmation, error)
+	SetRetentionPolicy(ctx context.Context, input model.RetentionPolicyInput) (*model.RetentionPolicy, error)
+	Reprocess(ctx context.Context, from model.Timestamp, to model.Timestamp) (*model.ReprocessResult, error)
 	ReprocessQuarantine(ctx context.Context, ids []string) (int, error)
 }
 type QueryResolver interface {
@@ -386,11 +546,21 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*model.User, error)
 	SsoLogin(ctx context.Context, tenant string) (*model.SsoLogin, error)
 	Events(ctx context.Context, filter *model.EventFilter, first *int, after *string) (*model.EventConnection, error)
+	Event(ctx context.Context, id string) (*model.SecurityEvent, error)
+	EventFacets(ctx context.Context, filter *model.EventFilter, fields []model.FacetField, limit *int) (*model.EventFacets, error)
 	BronzeEvents(ctx context.Context, first *int, after *string) (*model.BronzeEventConnection, error)
+	Timeseries(ctx context.Context, metric model.Metric, from model.Timestamp, to model.Timestamp, interval *model.Interval, groupBy *model.GroupBy, limit *int) ([]*model.TimeseriesPoint, error)
+	Metrics(ctx context.Context, from model.Timestamp, to model.Timestamp) (*model.MetricsSummary, error)
+	UserRiskProfiles(ctx context.Context, first *int, after *string) (*model.UserRiskConnection, error)
+	RetentionPolicy(ctx context.Context) (*model.RetentionPolicy, error)
+	RetentionPreview(ctx context.Context, policy *model.RetentionPolicyInput) (*model.RetentionPreview, error)
 	IngestSources(ctx context.Context) ([]*model.IngestSource, error)
 	IngestStats(ctx context.Context, from time.Time, to time.Time) (*model.IngestStats, error)
 	Quarantine(ctx context.Context, first *int, after *string) (*model.QuarantineConnection, error)
 	Tenant(ctx context.Context) (*model.Tenant, error)
+}
+type SecurityEventResolver interface {
+	Bronze(ctx context.Context, obj *model.SecurityEvent) (*model.BronzeEvent, error)
 }
 type SubscriptionResolver interface {
 	EventIngested(ctx context.Context) (<-chan *model.SecurityEvent, error)
@@ -700,6 +870,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreatedHecToken.Secret(childComplexity), true
 
+	case "DatabaseActivity.name":
+		if e.ComplexityRoot.DatabaseActivity.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatabaseActivity.Name(childComplexity), true
+	case "DatabaseActivity.object":
+		if e.ComplexityRoot.DatabaseActivity.Object == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatabaseActivity.Object(childComplexity), true
+	case "DatabaseActivity.rows":
+		if e.ComplexityRoot.DatabaseActivity.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatabaseActivity.Rows(childComplexity), true
+	case "DatabaseActivity.statement":
+		if e.ComplexityRoot.DatabaseActivity.Statement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatabaseActivity.Statement(childComplexity), true
+
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
 			break
@@ -718,6 +913,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventConnection.TotalCount(childComplexity), true
+	case "EventConnection.totalCountExact":
+		if e.ComplexityRoot.EventConnection.TotalCountExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventConnection.TotalCountExact(childComplexity), true
 
 	case "EventEdge.cursor":
 		if e.ComplexityRoot.EventEdge.Cursor == nil {
@@ -731,6 +932,101 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EventEdge.Node(childComplexity), true
+
+	case "EventFacets.approximate":
+		if e.ComplexityRoot.EventFacets.Approximate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventFacets.Approximate(childComplexity), true
+	case "EventFacets.facets":
+		if e.ComplexityRoot.EventFacets.Facets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventFacets.Facets(childComplexity), true
+	case "EventFacets.total":
+		if e.ComplexityRoot.EventFacets.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EventFacets.Total(childComplexity), true
+
+	case "Facet.field":
+		if e.ComplexityRoot.Facet.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facet.Field(childComplexity), true
+	case "Facet.values":
+		if e.ComplexityRoot.Facet.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Facet.Values(childComplexity), true
+
+	case "FacetValue.count":
+		if e.ComplexityRoot.FacetValue.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacetValue.Count(childComplexity), true
+	case "FacetValue.value":
+		if e.ComplexityRoot.FacetValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FacetValue.Value(childComplexity), true
+
+	case "Finding.title":
+		if e.ComplexityRoot.Finding.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.Title(childComplexity), true
+	case "Finding.uid":
+		if e.ComplexityRoot.Finding.UID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Finding.UID(childComplexity), true
+
+	case "Geo.asOrg":
+		if e.ComplexityRoot.Geo.AsOrg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Geo.AsOrg(childComplexity), true
+	case "Geo.asn":
+		if e.ComplexityRoot.Geo.Asn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Geo.Asn(childComplexity), true
+	case "Geo.city":
+		if e.ComplexityRoot.Geo.City == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Geo.City(childComplexity), true
+	case "Geo.country":
+		if e.ComplexityRoot.Geo.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Geo.Country(childComplexity), true
+	case "Geo.lat":
+		if e.ComplexityRoot.Geo.Lat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Geo.Lat(childComplexity), true
+	case "Geo.lon":
+		if e.ComplexityRoot.Geo.Lon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Geo.Lon(childComplexity), true
 
 	case "HecToken.createdAt":
 		if e.ComplexityRoot.HecToken.CreatedAt == nil {
@@ -930,6 +1226,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginResult.Session(childComplexity), true
 
+	case "MetricsSummary.byClass":
+		if e.ComplexityRoot.MetricsSummary.ByClass == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.ByClass(childComplexity), true
+	case "MetricsSummary.bySeverity":
+		if e.ComplexityRoot.MetricsSummary.BySeverity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.BySeverity(childComplexity), true
+	case "MetricsSummary.bySource":
+		if e.ComplexityRoot.MetricsSummary.BySource == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.BySource(childComplexity), true
+	case "MetricsSummary.criticalAlerts":
+		if e.ComplexityRoot.MetricsSummary.CriticalAlerts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.CriticalAlerts(childComplexity), true
+	case "MetricsSummary.duplicates":
+		if e.ComplexityRoot.MetricsSummary.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.Duplicates(childComplexity), true
+	case "MetricsSummary.events":
+		if e.ComplexityRoot.MetricsSummary.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.Events(childComplexity), true
+	case "MetricsSummary.from":
+		if e.ComplexityRoot.MetricsSummary.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.From(childComplexity), true
+	case "MetricsSummary.threats":
+		if e.ComplexityRoot.MetricsSummary.Threats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.Threats(childComplexity), true
+	case "MetricsSummary.to":
+		if e.ComplexityRoot.MetricsSummary.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.To(childComplexity), true
+	case "MetricsSummary.topCountries":
+		if e.ComplexityRoot.MetricsSummary.TopCountries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.TopCountries(childComplexity), true
+	case "MetricsSummary.topTalkers":
+		if e.ComplexityRoot.MetricsSummary.TopTalkers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.TopTalkers(childComplexity), true
+	case "MetricsSummary.topUsers":
+		if e.ComplexityRoot.MetricsSummary.TopUsers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.TopUsers(childComplexity), true
+
 	case "MfaConfirmation.recoveryCodes":
 		if e.ComplexityRoot.MfaConfirmation.RecoveryCodes == nil {
 			break
@@ -1079,6 +1448,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveUser(childComplexity, args["userId"].(string)), true
+	case "Mutation.reprocess":
+		if e.ComplexityRoot.Mutation.Reprocess == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reprocess_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Reprocess(childComplexity, args["from"].(model.Timestamp), args["to"].(model.Timestamp)), true
 	case "Mutation.reprocessQuarantine":
 		if e.ComplexityRoot.Mutation.ReprocessQuarantine == nil {
 			break
@@ -1112,6 +1492,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeHecToken(childComplexity, args["id"].(string)), true
+	case "Mutation.setRetentionPolicy":
+		if e.ComplexityRoot.Mutation.SetRetentionPolicy == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setRetentionPolicy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetRetentionPolicy(childComplexity, args["input"].(model.RetentionPolicyInput)), true
 	case "Mutation.setUserRole":
 		if e.ComplexityRoot.Mutation.SetUserRole == nil {
 			break
@@ -1298,6 +1689,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BronzeEvents(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.event":
+		if e.ComplexityRoot.Query.Event == nil {
+			break
+		}
+
+		args, err := ec.field_Query_event_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Event(childComplexity, args["id"].(string)), true
+	case "Query.eventFacets":
+		if e.ComplexityRoot.Query.EventFacets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_eventFacets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EventFacets(childComplexity, args["filter"].(*model.EventFilter), args["fields"].([]model.FacetField), args["limit"].(*int)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -1339,6 +1752,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.metrics":
+		if e.ComplexityRoot.Query.Metrics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_metrics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Metrics(childComplexity, args["from"].(model.Timestamp), args["to"].(model.Timestamp)), true
 	case "Query.quarantine":
 		if e.ComplexityRoot.Query.Quarantine == nil {
 			break
@@ -1350,6 +1774,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Quarantine(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.retentionPolicy":
+		if e.ComplexityRoot.Query.RetentionPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RetentionPolicy(childComplexity), true
+	case "Query.retentionPreview":
+		if e.ComplexityRoot.Query.RetentionPreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_retentionPreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RetentionPreview(childComplexity, args["policy"].(*model.RetentionPolicyInput)), true
 	case "Query.ssoLogin":
 		if e.ComplexityRoot.Query.SsoLogin == nil {
 			break
@@ -1384,6 +1825,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tenants(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.timeseries":
+		if e.ComplexityRoot.Query.Timeseries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_timeseries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Timeseries(childComplexity, args["metric"].(model.Metric), args["from"].(model.Timestamp), args["to"].(model.Timestamp), args["interval"].(*model.Interval), args["groupBy"].(*model.GroupBy), args["limit"].(*int)), true
+	case "Query.userRiskProfiles":
+		if e.ComplexityRoot.Query.UserRiskProfiles == nil {
+			break
+		}
+
+		args, err := ec.field_Query_userRiskProfiles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UserRiskProfiles(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -1402,24 +1865,178 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.VerifyAuditLog(childComplexity), true
 
+	case "ReprocessResult.queued":
+		if e.ComplexityRoot.ReprocessResult.Queued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReprocessResult.Queued(childComplexity), true
+	case "ReprocessResult.removed":
+		if e.ComplexityRoot.ReprocessResult.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReprocessResult.Removed(childComplexity), true
+
+	case "RetentionLayerPreview.cutoff":
+		if e.ComplexityRoot.RetentionLayerPreview.Cutoff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetentionLayerPreview.Cutoff(childComplexity), true
+	case "RetentionLayerPreview.layer":
+		if e.ComplexityRoot.RetentionLayerPreview.Layer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetentionLayerPreview.Layer(childComplexity), true
+	case "RetentionLayerPreview.partitions":
+		if e.ComplexityRoot.RetentionLayerPreview.Partitions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetentionLayerPreview.Partitions(childComplexity), true
+	case "RetentionLayerPreview.rows":
+		if e.ComplexityRoot.RetentionLayerPreview.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetentionLayerPreview.Rows(childComplexity), true
+
+	case "RetentionPolicy.bronzeDays":
+		if e.ComplexityRoot.RetentionPolicy.BronzeDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetentionPolicy.BronzeDays(childComplexity), true
+	case "RetentionPolicy.custom":
+		if e.ComplexityRoot.RetentionPolicy.Custom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetentionPolicy.Custom(childComplexity), true
+	case "RetentionPolicy.goldDays":
+		if e.ComplexityRoot.RetentionPolicy.GoldDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetentionPolicy.GoldDays(childComplexity), true
+	case "RetentionPolicy.silverDays":
+		if e.ComplexityRoot.RetentionPolicy.SilverDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetentionPolicy.SilverDays(childComplexity), true
+
+	case "RetentionPreview.layers":
+		if e.ComplexityRoot.RetentionPreview.Layers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetentionPreview.Layers(childComplexity), true
+
 	case "SecurityEvent.action":
 		if e.ComplexityRoot.SecurityEvent.Action == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SecurityEvent.Action(childComplexity), true
+	case "SecurityEvent.activityId":
+		if e.ComplexityRoot.SecurityEvent.ActivityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.ActivityID(childComplexity), true
+	case "SecurityEvent.activityName":
+		if e.ComplexityRoot.SecurityEvent.ActivityName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.ActivityName(childComplexity), true
+	case "SecurityEvent.bronze":
+		if e.ComplexityRoot.SecurityEvent.Bronze == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.Bronze(childComplexity), true
 	case "SecurityEvent.bronzeId":
 		if e.ComplexityRoot.SecurityEvent.BronzeID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SecurityEvent.BronzeID(childComplexity), true
+	case "SecurityEvent.categoryName":
+		if e.ComplexityRoot.SecurityEvent.CategoryName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.CategoryName(childComplexity), true
+	case "SecurityEvent.categoryUid":
+		if e.ComplexityRoot.SecurityEvent.CategoryUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.CategoryUID(childComplexity), true
+	case "SecurityEvent.className":
+		if e.ComplexityRoot.SecurityEvent.ClassName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.ClassName(childComplexity), true
+	case "SecurityEvent.classUid":
+		if e.ComplexityRoot.SecurityEvent.ClassUID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.ClassUID(childComplexity), true
+	case "SecurityEvent.database":
+		if e.ComplexityRoot.SecurityEvent.Database == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.Database(childComplexity), true
+	case "SecurityEvent.device":
+		if e.ComplexityRoot.SecurityEvent.Device == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.Device(childComplexity), true
+	case "SecurityEvent.dstGeo":
+		if e.ComplexityRoot.SecurityEvent.DstGeo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.DstGeo(childComplexity), true
+	case "SecurityEvent.dstHostname":
+		if e.ComplexityRoot.SecurityEvent.DstHostname == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.DstHostname(childComplexity), true
 	case "SecurityEvent.dstIp":
 		if e.ComplexityRoot.SecurityEvent.DstIP == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SecurityEvent.DstIP(childComplexity), true
+	case "SecurityEvent.dstPort":
+		if e.ComplexityRoot.SecurityEvent.DstPort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.DstPort(childComplexity), true
+	case "SecurityEvent.dupCount":
+		if e.ComplexityRoot.SecurityEvent.DupCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.DupCount(childComplexity), true
+	case "SecurityEvent.finding":
+		if e.ComplexityRoot.SecurityEvent.Finding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.Finding(childComplexity), true
 	case "SecurityEvent.host":
 		if e.ComplexityRoot.SecurityEvent.Host == nil {
 			break
@@ -1432,24 +2049,54 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SecurityEvent.ID(childComplexity), true
+	case "SecurityEvent.lastSeenAt":
+		if e.ComplexityRoot.SecurityEvent.LastSeenAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.LastSeenAt(childComplexity), true
 	case "SecurityEvent.message":
 		if e.ComplexityRoot.SecurityEvent.Message == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SecurityEvent.Message(childComplexity), true
+	case "SecurityEvent.quality":
+		if e.ComplexityRoot.SecurityEvent.Quality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.Quality(childComplexity), true
+	case "SecurityEvent.qualityFlags":
+		if e.ComplexityRoot.SecurityEvent.QualityFlags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.QualityFlags(childComplexity), true
 	case "SecurityEvent.receivedAt":
 		if e.ComplexityRoot.SecurityEvent.ReceivedAt == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SecurityEvent.ReceivedAt(childComplexity), true
+	case "SecurityEvent.riskScore":
+		if e.ComplexityRoot.SecurityEvent.RiskScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.RiskScore(childComplexity), true
 	case "SecurityEvent.severity":
 		if e.ComplexityRoot.SecurityEvent.Severity == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SecurityEvent.Severity(childComplexity), true
+	case "SecurityEvent.severityId":
+		if e.ComplexityRoot.SecurityEvent.SeverityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.SeverityID(childComplexity), true
 	case "SecurityEvent.source":
 		if e.ComplexityRoot.SecurityEvent.Source == nil {
 			break
@@ -1462,12 +2109,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SecurityEvent.Sourcetype(childComplexity), true
+	case "SecurityEvent.srcGeo":
+		if e.ComplexityRoot.SecurityEvent.SrcGeo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.SrcGeo(childComplexity), true
+	case "SecurityEvent.srcHostname":
+		if e.ComplexityRoot.SecurityEvent.SrcHostname == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.SrcHostname(childComplexity), true
 	case "SecurityEvent.srcIp":
 		if e.ComplexityRoot.SecurityEvent.SrcIP == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SecurityEvent.SrcIP(childComplexity), true
+	case "SecurityEvent.srcPort":
+		if e.ComplexityRoot.SecurityEvent.SrcPort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.SrcPort(childComplexity), true
+	case "SecurityEvent.status":
+		if e.ComplexityRoot.SecurityEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.Status(childComplexity), true
+	case "SecurityEvent.threatMatches":
+		if e.ComplexityRoot.SecurityEvent.ThreatMatches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.ThreatMatches(childComplexity), true
 	case "SecurityEvent.time":
 		if e.ComplexityRoot.SecurityEvent.Time == nil {
 			break
@@ -1480,6 +2157,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SecurityEvent.User(childComplexity), true
+	case "SecurityEvent.userContext":
+		if e.ComplexityRoot.SecurityEvent.UserContext == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.UserContext(childComplexity), true
+	case "SecurityEvent.vendorEventId":
+		if e.ComplexityRoot.SecurityEvent.VendorEventID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.VendorEventID(childComplexity), true
+	case "SecurityEvent.warnings":
+		if e.ComplexityRoot.SecurityEvent.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SecurityEvent.Warnings(childComplexity), true
 
 	case "Session.expiresAt":
 		if e.ComplexityRoot.Session.ExpiresAt == nil {
@@ -1675,6 +2370,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TenantEdge.Node(childComplexity), true
 
+	case "ThreatMatch.confidence":
+		if e.ComplexityRoot.ThreatMatch.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatMatch.Confidence(childComplexity), true
+	case "ThreatMatch.field":
+		if e.ComplexityRoot.ThreatMatch.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatMatch.Field(childComplexity), true
+	case "ThreatMatch.labels":
+		if e.ComplexityRoot.ThreatMatch.Labels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatMatch.Labels(childComplexity), true
+	case "ThreatMatch.source":
+		if e.ComplexityRoot.ThreatMatch.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatMatch.Source(childComplexity), true
+	case "ThreatMatch.type":
+		if e.ComplexityRoot.ThreatMatch.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatMatch.Type(childComplexity), true
+	case "ThreatMatch.value":
+		if e.ComplexityRoot.ThreatMatch.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatMatch.Value(childComplexity), true
+
+	case "TimeseriesPoint.group":
+		if e.ComplexityRoot.TimeseriesPoint.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeseriesPoint.Group(childComplexity), true
+	case "TimeseriesPoint.time":
+		if e.ComplexityRoot.TimeseriesPoint.Time == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeseriesPoint.Time(childComplexity), true
+	case "TimeseriesPoint.timestamp":
+		if e.ComplexityRoot.TimeseriesPoint.Timestamp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeseriesPoint.Timestamp(childComplexity), true
+	case "TimeseriesPoint.value":
+		if e.ComplexityRoot.TimeseriesPoint.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeseriesPoint.Value(childComplexity), true
+
 	case "User.createdAt":
 		if e.ComplexityRoot.User.CreatedAt == nil {
 			break
@@ -1731,6 +2488,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserConnection.TotalCount(childComplexity), true
 
+	case "UserContext.department":
+		if e.ComplexityRoot.UserContext.Department == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserContext.Department(childComplexity), true
+	case "UserContext.manager":
+		if e.ComplexityRoot.UserContext.Manager == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserContext.Manager(childComplexity), true
+	case "UserContext.privileged":
+		if e.ComplexityRoot.UserContext.Privileged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserContext.Privileged(childComplexity), true
+	case "UserContext.title":
+		if e.ComplexityRoot.UserContext.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserContext.Title(childComplexity), true
+
 	case "UserEdge.cursor":
 		if e.ComplexityRoot.UserEdge.Cursor == nil {
 			break
@@ -1743,6 +2525,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UserEdge.Node(childComplexity), true
+
+	case "UserRiskConnection.edges":
+		if e.ComplexityRoot.UserRiskConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskConnection.Edges(childComplexity), true
+	case "UserRiskConnection.pageInfo":
+		if e.ComplexityRoot.UserRiskConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskConnection.PageInfo(childComplexity), true
+
+	case "UserRiskEdge.cursor":
+		if e.ComplexityRoot.UserRiskEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskEdge.Cursor(childComplexity), true
+	case "UserRiskEdge.node":
+		if e.ComplexityRoot.UserRiskEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskEdge.Node(childComplexity), true
+
+	case "UserRiskProfile.events":
+		if e.ComplexityRoot.UserRiskProfile.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskProfile.Events(childComplexity), true
+	case "UserRiskProfile.failures":
+		if e.ComplexityRoot.UserRiskProfile.Failures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskProfile.Failures(childComplexity), true
+	case "UserRiskProfile.firstSeen":
+		if e.ComplexityRoot.UserRiskProfile.FirstSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskProfile.FirstSeen(childComplexity), true
+	case "UserRiskProfile.highSeverity":
+		if e.ComplexityRoot.UserRiskProfile.HighSeverity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskProfile.HighSeverity(childComplexity), true
+	case "UserRiskProfile.lastSeen":
+		if e.ComplexityRoot.UserRiskProfile.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskProfile.LastSeen(childComplexity), true
+	case "UserRiskProfile.privileged":
+		if e.ComplexityRoot.UserRiskProfile.Privileged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskProfile.Privileged(childComplexity), true
+	case "UserRiskProfile.riskScore":
+		if e.ComplexityRoot.UserRiskProfile.RiskScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskProfile.RiskScore(childComplexity), true
+	case "UserRiskProfile.threatMatches":
+		if e.ComplexityRoot.UserRiskProfile.ThreatMatches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskProfile.ThreatMatches(childComplexity), true
+	case "UserRiskProfile.user":
+		if e.ComplexityRoot.UserRiskProfile.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserRiskProfile.User(childComplexity), true
 
 	}
 	return 0, false
@@ -1758,6 +2621,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateHecTokenInput,
 		ec.unmarshalInputCreateTenantInput,
 		ec.unmarshalInputEventFilter,
+		ec.unmarshalInputRetentionPolicyInput,
 		ec.unmarshalInputSsoRoleMappingInput,
 		ec.unmarshalInputSsoSettingsInput,
 	)
@@ -1851,7 +2715,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "admin.graphqls" "audit.graphqls" "auth.graphqls" "event.graphqls" "ingest.graphqls" "schema.graphqls" "tenant.graphqls"
+//go:embed "admin.graphqls" "audit.graphqls" "auth.graphqls" "event.graphqls" "gold.graphqls" "ingest.graphqls" "schema.graphqls" "tenant.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1867,6 +2731,7 @@ var sources = []*ast.Source{
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
 	{Name: "event.graphqls", Input: sourceData("event.graphqls"), BuiltIn: false},
+	{Name: "gold.graphqls", Input: sourceData("gold.graphqls"), BuiltIn: false},
 	{Name: "ingest.graphqls", Input: sourceData("ingest.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
 	{Name: "tenant.graphqls", Input: sourceData("tenant.graphqls"), BuiltIn: false},
@@ -2029,6 +2894,20 @@ func (ec *executionContext) childFields_CreatedHecToken(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CreatedHecToken", field.Name)
 }
 
+func (ec *executionContext) childFields_DatabaseActivity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_DatabaseActivity_name(ctx, field)
+	case "statement":
+		return ec.fieldContext_DatabaseActivity_statement(ctx, field)
+	case "object":
+		return ec.fieldContext_DatabaseActivity_object(ctx, field)
+	case "rows":
+		return ec.fieldContext_DatabaseActivity_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatabaseActivity", field.Name)
+}
+
 func (ec *executionContext) childFields_EventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -2037,6 +2916,8 @@ func (ec *executionContext) childFields_EventConnection(ctx context.Context, fie
 		return ec.fieldContext_EventConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_EventConnection_totalCount(ctx, field)
+	case "totalCountExact":
+		return ec.fieldContext_EventConnection_totalCountExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventConnection", field.Name)
 }
@@ -2049,6 +2930,66 @@ func (ec *executionContext) childFields_EventEdge(ctx context.Context, field gra
 		return ec.fieldContext_EventEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EventFacets(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "facets":
+		return ec.fieldContext_EventFacets_facets(ctx, field)
+	case "total":
+		return ec.fieldContext_EventFacets_total(ctx, field)
+	case "approximate":
+		return ec.fieldContext_EventFacets_approximate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EventFacets", field.Name)
+}
+
+func (ec *executionContext) childFields_Facet(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_Facet_field(ctx, field)
+	case "values":
+		return ec.fieldContext_Facet_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Facet", field.Name)
+}
+
+func (ec *executionContext) childFields_FacetValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_FacetValue_value(ctx, field)
+	case "count":
+		return ec.fieldContext_FacetValue_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FacetValue", field.Name)
+}
+
+func (ec *executionContext) childFields_Finding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "uid":
+		return ec.fieldContext_Finding_uid(ctx, field)
+	case "title":
+		return ec.fieldContext_Finding_title(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Finding", field.Name)
+}
+
+func (ec *executionContext) childFields_Geo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_Geo_country(ctx, field)
+	case "city":
+		return ec.fieldContext_Geo_city(ctx, field)
+	case "lat":
+		return ec.fieldContext_Geo_lat(ctx, field)
+	case "lon":
+		return ec.fieldContext_Geo_lon(ctx, field)
+	case "asn":
+		return ec.fieldContext_Geo_asn(ctx, field)
+	case "asOrg":
+		return ec.fieldContext_Geo_asOrg(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Geo", field.Name)
 }
 
 func (ec *executionContext) childFields_HecToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2151,6 +3092,36 @@ func (ec *executionContext) childFields_LoginResult(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type LoginResult", field.Name)
 }
 
+func (ec *executionContext) childFields_MetricsSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_MetricsSummary_from(ctx, field)
+	case "to":
+		return ec.fieldContext_MetricsSummary_to(ctx, field)
+	case "events":
+		return ec.fieldContext_MetricsSummary_events(ctx, field)
+	case "threats":
+		return ec.fieldContext_MetricsSummary_threats(ctx, field)
+	case "criticalAlerts":
+		return ec.fieldContext_MetricsSummary_criticalAlerts(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_MetricsSummary_duplicates(ctx, field)
+	case "bySeverity":
+		return ec.fieldContext_MetricsSummary_bySeverity(ctx, field)
+	case "byClass":
+		return ec.fieldContext_MetricsSummary_byClass(ctx, field)
+	case "bySource":
+		return ec.fieldContext_MetricsSummary_bySource(ctx, field)
+	case "topTalkers":
+		return ec.fieldContext_MetricsSummary_topTalkers(ctx, field)
+	case "topUsers":
+		return ec.fieldContext_MetricsSummary_topUsers(ctx, field)
+	case "topCountries":
+		return ec.fieldContext_MetricsSummary_topCountries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricsSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_MfaConfirmation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "recoveryCodes":
@@ -2237,6 +3208,52 @@ func (ec *executionContext) childFields_QuarantinedRecord(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type QuarantinedRecord", field.Name)
 }
 
+func (ec *executionContext) childFields_ReprocessResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "queued":
+		return ec.fieldContext_ReprocessResult_queued(ctx, field)
+	case "removed":
+		return ec.fieldContext_ReprocessResult_removed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReprocessResult", field.Name)
+}
+
+func (ec *executionContext) childFields_RetentionLayerPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "layer":
+		return ec.fieldContext_RetentionLayerPreview_layer(ctx, field)
+	case "cutoff":
+		return ec.fieldContext_RetentionLayerPreview_cutoff(ctx, field)
+	case "rows":
+		return ec.fieldContext_RetentionLayerPreview_rows(ctx, field)
+	case "partitions":
+		return ec.fieldContext_RetentionLayerPreview_partitions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetentionLayerPreview", field.Name)
+}
+
+func (ec *executionContext) childFields_RetentionPolicy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bronzeDays":
+		return ec.fieldContext_RetentionPolicy_bronzeDays(ctx, field)
+	case "silverDays":
+		return ec.fieldContext_RetentionPolicy_silverDays(ctx, field)
+	case "goldDays":
+		return ec.fieldContext_RetentionPolicy_goldDays(ctx, field)
+	case "custom":
+		return ec.fieldContext_RetentionPolicy_custom(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetentionPolicy", field.Name)
+}
+
+func (ec *executionContext) childFields_RetentionPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "layers":
+		return ec.fieldContext_RetentionPreview_layers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetentionPreview", field.Name)
+}
+
 func (ec *executionContext) childFields_SecurityEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2265,6 +3282,60 @@ func (ec *executionContext) childFields_SecurityEvent(ctx context.Context, field
 		return ec.fieldContext_SecurityEvent_action(ctx, field)
 	case "bronzeId":
 		return ec.fieldContext_SecurityEvent_bronzeId(ctx, field)
+	case "bronze":
+		return ec.fieldContext_SecurityEvent_bronze(ctx, field)
+	case "classUid":
+		return ec.fieldContext_SecurityEvent_classUid(ctx, field)
+	case "className":
+		return ec.fieldContext_SecurityEvent_className(ctx, field)
+	case "categoryUid":
+		return ec.fieldContext_SecurityEvent_categoryUid(ctx, field)
+	case "categoryName":
+		return ec.fieldContext_SecurityEvent_categoryName(ctx, field)
+	case "activityId":
+		return ec.fieldContext_SecurityEvent_activityId(ctx, field)
+	case "activityName":
+		return ec.fieldContext_SecurityEvent_activityName(ctx, field)
+	case "severityId":
+		return ec.fieldContext_SecurityEvent_severityId(ctx, field)
+	case "status":
+		return ec.fieldContext_SecurityEvent_status(ctx, field)
+	case "srcPort":
+		return ec.fieldContext_SecurityEvent_srcPort(ctx, field)
+	case "dstPort":
+		return ec.fieldContext_SecurityEvent_dstPort(ctx, field)
+	case "srcHostname":
+		return ec.fieldContext_SecurityEvent_srcHostname(ctx, field)
+	case "dstHostname":
+		return ec.fieldContext_SecurityEvent_dstHostname(ctx, field)
+	case "device":
+		return ec.fieldContext_SecurityEvent_device(ctx, field)
+	case "vendorEventId":
+		return ec.fieldContext_SecurityEvent_vendorEventId(ctx, field)
+	case "database":
+		return ec.fieldContext_SecurityEvent_database(ctx, field)
+	case "finding":
+		return ec.fieldContext_SecurityEvent_finding(ctx, field)
+	case "srcGeo":
+		return ec.fieldContext_SecurityEvent_srcGeo(ctx, field)
+	case "dstGeo":
+		return ec.fieldContext_SecurityEvent_dstGeo(ctx, field)
+	case "threatMatches":
+		return ec.fieldContext_SecurityEvent_threatMatches(ctx, field)
+	case "userContext":
+		return ec.fieldContext_SecurityEvent_userContext(ctx, field)
+	case "riskScore":
+		return ec.fieldContext_SecurityEvent_riskScore(ctx, field)
+	case "quality":
+		return ec.fieldContext_SecurityEvent_quality(ctx, field)
+	case "qualityFlags":
+		return ec.fieldContext_SecurityEvent_qualityFlags(ctx, field)
+	case "warnings":
+		return ec.fieldContext_SecurityEvent_warnings(ctx, field)
+	case "dupCount":
+		return ec.fieldContext_SecurityEvent_dupCount(ctx, field)
+	case "lastSeenAt":
+		return ec.fieldContext_SecurityEvent_lastSeenAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SecurityEvent", field.Name)
 }
@@ -2371,6 +3442,38 @@ func (ec *executionContext) childFields_TenantEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type TenantEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ThreatMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_ThreatMatch_field(ctx, field)
+	case "type":
+		return ec.fieldContext_ThreatMatch_type(ctx, field)
+	case "value":
+		return ec.fieldContext_ThreatMatch_value(ctx, field)
+	case "source":
+		return ec.fieldContext_ThreatMatch_source(ctx, field)
+	case "confidence":
+		return ec.fieldContext_ThreatMatch_confidence(ctx, field)
+	case "labels":
+		return ec.fieldContext_ThreatMatch_labels(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatMatch", field.Name)
+}
+
+func (ec *executionContext) childFields_TimeseriesPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "time":
+		return ec.fieldContext_TimeseriesPoint_time(ctx, field)
+	case "timestamp":
+		return ec.fieldContext_TimeseriesPoint_timestamp(ctx, field)
+	case "value":
+		return ec.fieldContext_TimeseriesPoint_value(ctx, field)
+	case "group":
+		return ec.fieldContext_TimeseriesPoint_group(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimeseriesPoint", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2401,6 +3504,20 @@ func (ec *executionContext) childFields_UserConnection(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type UserConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_UserContext(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "department":
+		return ec.fieldContext_UserContext_department(ctx, field)
+	case "title":
+		return ec.fieldContext_UserContext_title(ctx, field)
+	case "privileged":
+		return ec.fieldContext_UserContext_privileged(ctx, field)
+	case "manager":
+		return ec.fieldContext_UserContext_manager(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserContext", field.Name)
+}
+
 func (ec *executionContext) childFields_UserEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -2409,6 +3526,50 @@ func (ec *executionContext) childFields_UserEdge(ctx context.Context, field grap
 		return ec.fieldContext_UserEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UserRiskConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_UserRiskConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_UserRiskConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserRiskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_UserRiskEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_UserRiskEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_UserRiskEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserRiskEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UserRiskProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_UserRiskProfile_user(ctx, field)
+	case "riskScore":
+		return ec.fieldContext_UserRiskProfile_riskScore(ctx, field)
+	case "events":
+		return ec.fieldContext_UserRiskProfile_events(ctx, field)
+	case "failures":
+		return ec.fieldContext_UserRiskProfile_failures(ctx, field)
+	case "threatMatches":
+		return ec.fieldContext_UserRiskProfile_threatMatches(ctx, field)
+	case "highSeverity":
+		return ec.fieldContext_UserRiskProfile_highSeverity(ctx, field)
+	case "privileged":
+		return ec.fieldContext_UserRiskProfile_privileged(ctx, field)
+	case "firstSeen":
+		return ec.fieldContext_UserRiskProfile_firstSeen(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_UserRiskProfile_lastSeen(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserRiskProfile", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2705,6 +3866,28 @@ func (ec *executionContext) field_Mutation_reprocessQuarantine_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_reprocess_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (model.Timestamp, error) {
+			return ec.unmarshalNTimestamp2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimestamp(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.Timestamp, error) {
+			return ec.unmarshalNTimestamp2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimestamp(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2730,6 +3913,20 @@ func (ec *executionContext) field_Mutation_revokeHecToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setRetentionPolicy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RetentionPolicyInput, error) {
+			return ec.unmarshalNRetentionPolicyInput2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionPolicyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -2857,6 +4054,50 @@ func (ec *executionContext) field_Query_bronzeEvents_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_eventFacets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.EventFilter, error) {
+			return ec.unmarshalOEventFilter2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "fields",
+		func(ctx context.Context, v any) ([]model.FacetField, error) {
+			return ec.unmarshalNFacetField2ᚕgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetFieldᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["fields"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_event_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2909,6 +4150,28 @@ func (ec *executionContext) field_Query_ingestStats_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_metrics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (model.Timestamp, error) {
+			return ec.unmarshalNTimestamp2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimestamp(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.Timestamp, error) {
+			return ec.unmarshalNTimestamp2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimestamp(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_quarantine_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2931,6 +4194,20 @@ func (ec *executionContext) field_Query_quarantine_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_retentionPreview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "policy",
+		func(ctx context.Context, v any) (*model.RetentionPolicyInput, error) {
+			return ec.unmarshalORetentionPolicyInput2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionPolicyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["policy"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_ssoLogin_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2946,6 +4223,82 @@ func (ec *executionContext) field_Query_ssoLogin_args(ctx context.Context, rawAr
 }
 
 func (ec *executionContext) field_Query_tenants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_timeseries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (model.Metric, error) {
+			return ec.unmarshalNMetric2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (model.Timestamp, error) {
+			return ec.unmarshalNTimestamp2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimestamp(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.Timestamp, error) {
+			return ec.unmarshalNTimestamp2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimestamp(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.Interval, error) {
+			return ec.unmarshalOInterval2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*model.GroupBy, error) {
+			return ec.unmarshalOGroupBy2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_userRiskProfiles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -4179,6 +5532,98 @@ func (ec *executionContext) fieldContext_CreatedHecToken_secret(_ context.Contex
 	return graphql.NewScalarFieldContext("CreatedHecToken", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _DatabaseActivity_name(ctx context.Context, field graphql.CollectedField, obj *model.DatabaseActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatabaseActivity_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatabaseActivity_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatabaseActivity", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DatabaseActivity_statement(ctx context.Context, field graphql.CollectedField, obj *model.DatabaseActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatabaseActivity_statement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatabaseActivity_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatabaseActivity", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DatabaseActivity_object(ctx context.Context, field graphql.CollectedField, obj *model.DatabaseActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatabaseActivity_object(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Object, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatabaseActivity_object(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatabaseActivity", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _DatabaseActivity_rows(ctx context.Context, field graphql.CollectedField, obj *model.DatabaseActivity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatabaseActivity_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatabaseActivity_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatabaseActivity", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4266,6 +5711,29 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("EventConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _EventConnection_totalCountExact(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventConnection_totalCountExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountExact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventConnection_totalCountExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventConnection", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4319,6 +5787,369 @@ func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EventFacets_facets(ctx context.Context, field graphql.CollectedField, obj *model.EventFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventFacets_facets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Facet) graphql.Marshaler {
+			return ec.marshalNFacet2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventFacets_facets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EventFacets",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Facet(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EventFacets_total(ctx context.Context, field graphql.CollectedField, obj *model.EventFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventFacets_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventFacets_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventFacets", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _EventFacets_approximate(ctx context.Context, field graphql.CollectedField, obj *model.EventFacets) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EventFacets_approximate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Approximate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EventFacets_approximate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EventFacets", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Facet_field(ctx context.Context, field graphql.CollectedField, obj *model.Facet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facet_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FacetField) graphql.Marshaler {
+			return ec.marshalNFacetField2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetField(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facet_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Facet", field, false, false, errors.New("field of type FacetField does not have child fields"))
+}
+
+func (ec *executionContext) _Facet_values(ctx context.Context, field graphql.CollectedField, obj *model.Facet) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Facet_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacetValue) graphql.Marshaler {
+			return ec.marshalNFacetValue2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Facet_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Facet",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FacetValue_value(ctx context.Context, field graphql.CollectedField, obj *model.FacetValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacetValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacetValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacetValue", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _FacetValue_count(ctx context.Context, field graphql.CollectedField, obj *model.FacetValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FacetValue_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FacetValue_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FacetValue", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Finding_uid(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_uid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_uid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Finding_title(ctx context.Context, field graphql.CollectedField, obj *model.Finding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Finding_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Finding_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Finding", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Geo_country(ctx context.Context, field graphql.CollectedField, obj *model.Geo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Geo_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Geo_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Geo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Geo_city(ctx context.Context, field graphql.CollectedField, obj *model.Geo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Geo_city(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.City, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Geo_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Geo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Geo_lat(ctx context.Context, field graphql.CollectedField, obj *model.Geo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Geo_lat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Geo_lat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Geo", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Geo_lon(ctx context.Context, field graphql.CollectedField, obj *model.Geo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Geo_lon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Geo_lon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Geo", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _Geo_asn(ctx context.Context, field graphql.CollectedField, obj *model.Geo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Geo_asn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Asn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Geo_asn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Geo", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Geo_asOrg(ctx context.Context, field graphql.CollectedField, obj *model.Geo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Geo_asOrg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOrg, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Geo_asOrg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Geo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _HecToken_id(ctx context.Context, field graphql.CollectedField, obj *model.HecToken) (ret graphql.Marshaler) {
@@ -5082,6 +6913,336 @@ func (ec *executionContext) _LoginResult_mfaToken(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_LoginResult_mfaToken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LoginResult", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _MetricsSummary_from(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MetricsSummary_to(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _MetricsSummary_events(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MetricsSummary_threats(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_threats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_threats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MetricsSummary_criticalAlerts(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_criticalAlerts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CriticalAlerts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_criticalAlerts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MetricsSummary_duplicates(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _MetricsSummary_bySeverity(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_bySeverity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BySeverity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacetValue) graphql.Marshaler {
+			return ec.marshalNFacetValue2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_bySeverity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsSummary_byClass(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_byClass(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByClass, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacetValue) graphql.Marshaler {
+			return ec.marshalNFacetValue2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_byClass(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsSummary_bySource(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_bySource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BySource, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacetValue) graphql.Marshaler {
+			return ec.marshalNFacetValue2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_bySource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsSummary_topTalkers(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_topTalkers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopTalkers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacetValue) graphql.Marshaler {
+			return ec.marshalNFacetValue2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_topTalkers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsSummary_topUsers(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_topUsers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopUsers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacetValue) graphql.Marshaler {
+			return ec.marshalNFacetValue2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_topUsers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsSummary_topCountries(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_topCountries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopCountries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.FacetValue) graphql.Marshaler {
+			return ec.marshalNFacetValue2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_topCountries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FacetValue(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _MfaConfirmation_recoveryCodes(ctx context.Context, field graphql.CollectedField, obj *model.MfaConfirmation) (ret graphql.Marshaler) {
@@ -6103,6 +8264,140 @@ func (ec *executionContext) fieldContext_Mutation_confirmMfaEnrollment(ctx conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_confirmMfaEnrollment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setRetentionPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setRetentionPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetRetentionPolicy(ctx, fc.Args["input"].(model.RetentionPolicyInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "retention")
+				if err != nil {
+					var zeroVal *model.RetentionPolicy
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "manage")
+				if err != nil {
+					var zeroVal *model.RetentionPolicy
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.RetentionPolicy
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetentionPolicy) graphql.Marshaler {
+			return ec.marshalNRetentionPolicy2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setRetentionPolicy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetentionPolicy(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setRetentionPolicy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reprocess(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reprocess(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().Reprocess(ctx, fc.Args["from"].(model.Timestamp), fc.Args["to"].(model.Timestamp))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "pipeline")
+				if err != nil {
+					var zeroVal *model.ReprocessResult
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "manage")
+				if err != nil {
+					var zeroVal *model.ReprocessResult
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.ReprocessResult
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReprocessResult) graphql.Marshaler {
+			return ec.marshalNReprocessResult2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐReprocessResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reprocess(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReprocessResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reprocess_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7204,6 +9499,94 @@ func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_event(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Event(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SecurityEvent) graphql.Marshaler {
+			return ec.marshalNSecurityEvent2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐSecurityEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_event(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SecurityEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_event_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_eventFacets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_eventFacets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EventFacets(ctx, fc.Args["filter"].(*model.EventFilter), fc.Args["fields"].([]model.FacetField), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EventFacets) graphql.Marshaler {
+			return ec.marshalNEventFacets2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐEventFacets(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_eventFacets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EventFacets(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_eventFacets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_bronzeEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7242,6 +9625,329 @@ func (ec *executionContext) fieldContext_Query_bronzeEvents(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_bronzeEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_timeseries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_timeseries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Timeseries(ctx, fc.Args["metric"].(model.Metric), fc.Args["from"].(model.Timestamp), fc.Args["to"].(model.Timestamp), fc.Args["interval"].(*model.Interval), fc.Args["groupBy"].(*model.GroupBy), fc.Args["limit"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "metrics")
+				if err != nil {
+					var zeroVal []*model.TimeseriesPoint
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "read")
+				if err != nil {
+					var zeroVal []*model.TimeseriesPoint
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal []*model.TimeseriesPoint
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimeseriesPoint) graphql.Marshaler {
+			return ec.marshalNTimeseriesPoint2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimeseriesPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_timeseries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeseriesPoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_timeseries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_metrics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Metrics(ctx, fc.Args["from"].(model.Timestamp), fc.Args["to"].(model.Timestamp))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "metrics")
+				if err != nil {
+					var zeroVal *model.MetricsSummary
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "read")
+				if err != nil {
+					var zeroVal *model.MetricsSummary
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.MetricsSummary
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MetricsSummary) graphql.Marshaler {
+			return ec.marshalNMetricsSummary2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐMetricsSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_metrics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricsSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_metrics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_userRiskProfiles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_userRiskProfiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UserRiskProfiles(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "metrics")
+				if err != nil {
+					var zeroVal *model.UserRiskConnection
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "read")
+				if err != nil {
+					var zeroVal *model.UserRiskConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.UserRiskConnection
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UserRiskConnection) graphql.Marshaler {
+			return ec.marshalNUserRiskConnection2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserRiskConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_userRiskProfiles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserRiskConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_userRiskProfiles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_retentionPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_retentionPolicy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RetentionPolicy(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "retention")
+				if err != nil {
+					var zeroVal *model.RetentionPolicy
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "manage")
+				if err != nil {
+					var zeroVal *model.RetentionPolicy
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.RetentionPolicy
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetentionPolicy) graphql.Marshaler {
+			return ec.marshalNRetentionPolicy2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionPolicy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_retentionPolicy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetentionPolicy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_retentionPreview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_retentionPreview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RetentionPreview(ctx, fc.Args["policy"].(*model.RetentionPolicyInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "retention")
+				if err != nil {
+					var zeroVal *model.RetentionPreview
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "manage")
+				if err != nil {
+					var zeroVal *model.RetentionPreview
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.RetentionPreview
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetentionPreview) graphql.Marshaler {
+			return ec.marshalNRetentionPreview2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionPreview(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_retentionPreview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetentionPreview(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_retentionPreview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7545,6 +10251,268 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _ReprocessResult_queued(ctx context.Context, field graphql.CollectedField, obj *model.ReprocessResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReprocessResult_queued(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Queued, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReprocessResult_queued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReprocessResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ReprocessResult_removed(ctx context.Context, field graphql.CollectedField, obj *model.ReprocessResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReprocessResult_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReprocessResult_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReprocessResult", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RetentionLayerPreview_layer(ctx context.Context, field graphql.CollectedField, obj *model.RetentionLayerPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetentionLayerPreview_layer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Layer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetentionLayerPreview_layer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetentionLayerPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RetentionLayerPreview_cutoff(ctx context.Context, field graphql.CollectedField, obj *model.RetentionLayerPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetentionLayerPreview_cutoff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cutoff, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetentionLayerPreview_cutoff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetentionLayerPreview", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _RetentionLayerPreview_rows(ctx context.Context, field graphql.CollectedField, obj *model.RetentionLayerPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetentionLayerPreview_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetentionLayerPreview_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetentionLayerPreview", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RetentionLayerPreview_partitions(ctx context.Context, field graphql.CollectedField, obj *model.RetentionLayerPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetentionLayerPreview_partitions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partitions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetentionLayerPreview_partitions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetentionLayerPreview", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _RetentionPolicy_bronzeDays(ctx context.Context, field graphql.CollectedField, obj *model.RetentionPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetentionPolicy_bronzeDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BronzeDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetentionPolicy_bronzeDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetentionPolicy", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RetentionPolicy_silverDays(ctx context.Context, field graphql.CollectedField, obj *model.RetentionPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetentionPolicy_silverDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SilverDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetentionPolicy_silverDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetentionPolicy", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RetentionPolicy_goldDays(ctx context.Context, field graphql.CollectedField, obj *model.RetentionPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetentionPolicy_goldDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GoldDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetentionPolicy_goldDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetentionPolicy", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _RetentionPolicy_custom(ctx context.Context, field graphql.CollectedField, obj *model.RetentionPolicy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetentionPolicy_custom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Custom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetentionPolicy_custom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetentionPolicy", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _RetentionPreview_layers(ctx context.Context, field graphql.CollectedField, obj *model.RetentionPreview) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetentionPreview_layers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Layers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RetentionLayerPreview) graphql.Marshaler {
+			return ec.marshalNRetentionLayerPreview2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionLayerPreviewᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetentionPreview_layers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RetentionPreview",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetentionLayerPreview(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SecurityEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7842,6 +10810,690 @@ func (ec *executionContext) _SecurityEvent_bronzeId(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_SecurityEvent_bronzeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_bronze(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_bronze(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.SecurityEvent().Bronze(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BronzeEvent) graphql.Marshaler {
+			return ec.marshalOBronzeEvent2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐBronzeEvent(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_bronze(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityEvent",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BronzeEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityEvent_classUid(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_classUid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClassUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_classUid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_className(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_className(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClassName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_className(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_categoryUid(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_categoryUid(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CategoryUID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_categoryUid(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_categoryName(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_categoryName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CategoryName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_categoryName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_activityId(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_activityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_activityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_activityName(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_activityName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivityName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_activityName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_severityId(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_severityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeverityID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_severityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_srcPort(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_srcPort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SrcPort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_srcPort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_dstPort(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_dstPort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DstPort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_dstPort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_srcHostname(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_srcHostname(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SrcHostname, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_srcHostname(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_dstHostname(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_dstHostname(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DstHostname, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_dstHostname(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_device(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_device(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Device, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_device(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_vendorEventId(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_vendorEventId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VendorEventID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_vendorEventId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_database(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_database(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Database, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DatabaseActivity) graphql.Marshaler {
+			return ec.marshalODatabaseActivity2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐDatabaseActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_database(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatabaseActivity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityEvent_finding(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_finding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Finding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Finding) graphql.Marshaler {
+			return ec.marshalOFinding2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_finding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Finding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityEvent_srcGeo(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_srcGeo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SrcGeo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Geo) graphql.Marshaler {
+			return ec.marshalOGeo2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGeo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_srcGeo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Geo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityEvent_dstGeo(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_dstGeo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DstGeo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Geo) graphql.Marshaler {
+			return ec.marshalOGeo2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGeo(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_dstGeo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Geo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityEvent_threatMatches(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_threatMatches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreatMatches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ThreatMatch) graphql.Marshaler {
+			return ec.marshalNThreatMatch2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐThreatMatchᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_threatMatches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatMatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityEvent_userContext(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_userContext(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserContext, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UserContext) graphql.Marshaler {
+			return ec.marshalOUserContext2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserContext(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_userContext(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SecurityEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserContext(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SecurityEvent_riskScore(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_riskScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RiskScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_riskScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_quality(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_quality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_quality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_qualityFlags(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_qualityFlags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualityFlags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_qualityFlags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_warnings(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_dupCount(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_dupCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DupCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_dupCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SecurityEvent_lastSeenAt(ctx context.Context, field graphql.CollectedField, obj *model.SecurityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SecurityEvent_lastSeenAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeenAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SecurityEvent_lastSeenAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SecurityEvent", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) _Session_token(ctx context.Context, field graphql.CollectedField, obj *model.Session) (ret graphql.Marshaler) {
@@ -8620,6 +12272,236 @@ func (ec *executionContext) fieldContext_TenantEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _ThreatMatch_field(ctx context.Context, field graphql.CollectedField, obj *model.ThreatMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatMatch_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatMatch_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatMatch", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ThreatMatch_type(ctx context.Context, field graphql.CollectedField, obj *model.ThreatMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatMatch_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatMatch_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatMatch", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ThreatMatch_value(ctx context.Context, field graphql.CollectedField, obj *model.ThreatMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatMatch_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatMatch_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatMatch", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ThreatMatch_source(ctx context.Context, field graphql.CollectedField, obj *model.ThreatMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatMatch_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatMatch_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatMatch", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ThreatMatch_confidence(ctx context.Context, field graphql.CollectedField, obj *model.ThreatMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatMatch_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatMatch_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatMatch", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _ThreatMatch_labels(ctx context.Context, field graphql.CollectedField, obj *model.ThreatMatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ThreatMatch_labels(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Labels, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ThreatMatch_labels(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ThreatMatch", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _TimeseriesPoint_time(ctx context.Context, field graphql.CollectedField, obj *model.TimeseriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeseriesPoint_time(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Time, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeseriesPoint_time(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeseriesPoint", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _TimeseriesPoint_timestamp(ctx context.Context, field graphql.CollectedField, obj *model.TimeseriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeseriesPoint_timestamp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Timestamp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeseriesPoint_timestamp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeseriesPoint", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _TimeseriesPoint_value(ctx context.Context, field graphql.CollectedField, obj *model.TimeseriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeseriesPoint_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimeseriesPoint_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeseriesPoint", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _TimeseriesPoint_group(ctx context.Context, field graphql.CollectedField, obj *model.TimeseriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimeseriesPoint_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimeseriesPoint_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimeseriesPoint", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *model.User) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8845,6 +12727,98 @@ func (ec *executionContext) fieldContext_UserConnection_totalCount(_ context.Con
 	return graphql.NewScalarFieldContext("UserConnection", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _UserContext_department(ctx context.Context, field graphql.CollectedField, obj *model.UserContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserContext_department(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Department, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserContext_department(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserContext", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UserContext_title(ctx context.Context, field graphql.CollectedField, obj *model.UserContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserContext_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserContext_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserContext", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UserContext_privileged(ctx context.Context, field graphql.CollectedField, obj *model.UserContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserContext_privileged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Privileged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserContext_privileged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserContext", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _UserContext_manager(ctx context.Context, field graphql.CollectedField, obj *model.UserContext) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserContext_manager(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Manager, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserContext_manager(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserContext", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _UserEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UserEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8898,6 +12872,332 @@ func (ec *executionContext) fieldContext_UserEdge_node(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UserRiskConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.UserRiskEdge) graphql.Marshaler {
+			return ec.marshalNUserRiskEdge2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserRiskEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserRiskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserRiskEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserRiskConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserRiskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserRiskEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UserRiskEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UserRiskProfile) graphql.Marshaler {
+			return ec.marshalNUserRiskProfile2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserRiskProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UserRiskEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserRiskProfile(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UserRiskProfile_user(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskProfile_user(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.User, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskProfile_user(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskProfile", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _UserRiskProfile_riskScore(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskProfile_riskScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RiskScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskProfile_riskScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskProfile", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _UserRiskProfile_events(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskProfile_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskProfile_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskProfile", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UserRiskProfile_failures(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskProfile_failures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskProfile_failures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskProfile", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UserRiskProfile_threatMatches(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskProfile_threatMatches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ThreatMatches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskProfile_threatMatches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskProfile", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UserRiskProfile_highSeverity(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskProfile_highSeverity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HighSeverity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskProfile_highSeverity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskProfile", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _UserRiskProfile_privileged(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskProfile_privileged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Privileged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskProfile_privileged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskProfile", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _UserRiskProfile_firstSeen(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskProfile_firstSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskProfile_firstSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskProfile", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _UserRiskProfile_lastSeen(ctx context.Context, field graphql.CollectedField, obj *model.UserRiskProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserRiskProfile_lastSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserRiskProfile_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserRiskProfile", field, false, false, errors.New("field of type Time does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -10211,7 +14511,7 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"severity", "from", "to", "host", "sourcetype", "search"}
+	fieldsInOrder := [...]string{"severity", "from", "to", "host", "sourcetype", "search", "classUid", "ip", "srcIp", "dstIp", "user", "country", "threatMatched", "maxQuality"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10260,6 +14560,106 @@ func (ec *executionContext) unmarshalInputEventFilter(ctx context.Context, obj a
 				return it, err
 			}
 			it.Search = data
+		case "classUid":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("classUid"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClassUID = data
+		case "ip":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ip"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IP = data
+		case "srcIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("srcIp"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SrcIP = data
+		case "dstIp":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dstIp"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DstIP = data
+		case "user":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("user"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.User = data
+		case "country":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Country = data
+		case "threatMatched":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threatMatched"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreatMatched = data
+		case "maxQuality":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxQuality"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxQuality = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputRetentionPolicyInput(ctx context.Context, obj any) (model.RetentionPolicyInput, error) {
+	var it model.RetentionPolicyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"bronzeDays", "silverDays", "goldDays"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bronzeDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bronzeDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BronzeDays = data
+		case "silverDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("silverDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SilverDays = data
+		case "goldDays":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("goldDays"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GoldDays = data
 		}
 	}
 	return it, nil
@@ -10949,6 +15349,59 @@ func (ec *executionContext) _CreatedHecToken(ctx context.Context, sel ast.Select
 	return out
 }
 
+var databaseActivityImplementors = []string{"DatabaseActivity"}
+
+func (ec *executionContext) _DatabaseActivity(ctx context.Context, sel ast.SelectionSet, obj *model.DatabaseActivity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, databaseActivityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatabaseActivity")
+		case "name":
+			out.Values[i] = ec._DatabaseActivity_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statement":
+			out.Values[i] = ec._DatabaseActivity_statement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "object":
+			out.Values[i] = ec._DatabaseActivity_object(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._DatabaseActivity_rows(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var eventConnectionImplementors = []string{"EventConnection"}
 
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
@@ -10973,6 +15426,11 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 			}
 		case "totalCount":
 			out.Values[i] = ec._EventConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCountExact":
+			out.Values[i] = ec._EventConnection_totalCountExact(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11017,6 +15475,246 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 		case "node":
 			out.Values[i] = ec._EventEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var eventFacetsImplementors = []string{"EventFacets"}
+
+func (ec *executionContext) _EventFacets(ctx context.Context, sel ast.SelectionSet, obj *model.EventFacets) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventFacetsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EventFacets")
+		case "facets":
+			out.Values[i] = ec._EventFacets_facets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._EventFacets_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approximate":
+			out.Values[i] = ec._EventFacets_approximate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var facetImplementors = []string{"Facet"}
+
+func (ec *executionContext) _Facet(ctx context.Context, sel ast.SelectionSet, obj *model.Facet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Facet")
+		case "field":
+			out.Values[i] = ec._Facet_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._Facet_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var facetValueImplementors = []string{"FacetValue"}
+
+func (ec *executionContext) _FacetValue(ctx context.Context, sel ast.SelectionSet, obj *model.FacetValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, facetValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FacetValue")
+		case "value":
+			out.Values[i] = ec._FacetValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._FacetValue_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var findingImplementors = []string{"Finding"}
+
+func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, obj *model.Finding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, findingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Finding")
+		case "uid":
+			out.Values[i] = ec._Finding_uid(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._Finding_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var geoImplementors = []string{"Geo"}
+
+func (ec *executionContext) _Geo(ctx context.Context, sel ast.SelectionSet, obj *model.Geo) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, geoImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Geo")
+		case "country":
+			out.Values[i] = ec._Geo_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "city":
+			out.Values[i] = ec._Geo_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lat":
+			out.Values[i] = ec._Geo_lat(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lon":
+			out.Values[i] = ec._Geo_lon(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "asn":
+			out.Values[i] = ec._Geo_asn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "asOrg":
+			out.Values[i] = ec._Geo_asOrg(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -11398,6 +16096,99 @@ func (ec *executionContext) _LoginResult(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var metricsSummaryImplementors = []string{"MetricsSummary"}
+
+func (ec *executionContext) _MetricsSummary(ctx context.Context, sel ast.SelectionSet, obj *model.MetricsSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricsSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetricsSummary")
+		case "from":
+			out.Values[i] = ec._MetricsSummary_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._MetricsSummary_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._MetricsSummary_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threats":
+			out.Values[i] = ec._MetricsSummary_threats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "criticalAlerts":
+			out.Values[i] = ec._MetricsSummary_criticalAlerts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicates":
+			out.Values[i] = ec._MetricsSummary_duplicates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bySeverity":
+			out.Values[i] = ec._MetricsSummary_bySeverity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byClass":
+			out.Values[i] = ec._MetricsSummary_byClass(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bySource":
+			out.Values[i] = ec._MetricsSummary_bySource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topTalkers":
+			out.Values[i] = ec._MetricsSummary_topTalkers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topUsers":
+			out.Values[i] = ec._MetricsSummary_topUsers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topCountries":
+			out.Values[i] = ec._MetricsSummary_topCountries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var mfaConfirmationImplementors = []string{"MfaConfirmation"}
 
 func (ec *executionContext) _MfaConfirmation(ctx context.Context, sel ast.SelectionSet, obj *model.MfaConfirmation) graphql.Marshaler {
@@ -11624,6 +16415,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "confirmMfaEnrollment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_confirmMfaEnrollment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setRetentionPolicy":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setRetentionPolicy(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reprocess":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reprocess(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -12128,6 +16933,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "event":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_event(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "eventFacets":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_eventFacets(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "bronzeEvents":
 			field := field
 
@@ -12138,6 +16987,116 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_bronzeEvents(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "timeseries":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_timeseries(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "metrics":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_metrics(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "userRiskProfiles":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_userRiskProfiles(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "retentionPolicy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_retentionPolicy(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "retentionPreview":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_retentionPreview(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -12273,6 +17232,193 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var reprocessResultImplementors = []string{"ReprocessResult"}
+
+func (ec *executionContext) _ReprocessResult(ctx context.Context, sel ast.SelectionSet, obj *model.ReprocessResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reprocessResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReprocessResult")
+		case "queued":
+			out.Values[i] = ec._ReprocessResult_queued(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._ReprocessResult_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var retentionLayerPreviewImplementors = []string{"RetentionLayerPreview"}
+
+func (ec *executionContext) _RetentionLayerPreview(ctx context.Context, sel ast.SelectionSet, obj *model.RetentionLayerPreview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retentionLayerPreviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetentionLayerPreview")
+		case "layer":
+			out.Values[i] = ec._RetentionLayerPreview_layer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cutoff":
+			out.Values[i] = ec._RetentionLayerPreview_cutoff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._RetentionLayerPreview_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partitions":
+			out.Values[i] = ec._RetentionLayerPreview_partitions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var retentionPolicyImplementors = []string{"RetentionPolicy"}
+
+func (ec *executionContext) _RetentionPolicy(ctx context.Context, sel ast.SelectionSet, obj *model.RetentionPolicy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retentionPolicyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetentionPolicy")
+		case "bronzeDays":
+			out.Values[i] = ec._RetentionPolicy_bronzeDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "silverDays":
+			out.Values[i] = ec._RetentionPolicy_silverDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "goldDays":
+			out.Values[i] = ec._RetentionPolicy_goldDays(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "custom":
+			out.Values[i] = ec._RetentionPolicy_custom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var retentionPreviewImplementors = []string{"RetentionPreview"}
+
+func (ec *executionContext) _RetentionPreview(ctx context.Context, sel ast.SelectionSet, obj *model.RetentionPreview) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retentionPreviewImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetentionPreview")
+		case "layers":
+			out.Values[i] = ec._RetentionPreview_layers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var securityEventImplementors = []string{"SecurityEvent"}
 
 func (ec *executionContext) _SecurityEvent(ctx context.Context, sel ast.SelectionSet, obj *model.SecurityEvent) graphql.Marshaler {
@@ -12288,67 +17434,235 @@ func (ec *executionContext) _SecurityEvent(ctx context.Context, sel ast.Selectio
 		case "id":
 			out.Values[i] = ec._SecurityEvent_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "time":
 			out.Values[i] = ec._SecurityEvent_time(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "receivedAt":
 			out.Values[i] = ec._SecurityEvent_receivedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "host":
 			out.Values[i] = ec._SecurityEvent_host(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "source":
 			out.Values[i] = ec._SecurityEvent_source(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "sourcetype":
 			out.Values[i] = ec._SecurityEvent_sourcetype(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "severity":
 			out.Values[i] = ec._SecurityEvent_severity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "message":
 			out.Values[i] = ec._SecurityEvent_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "user":
 			out.Values[i] = ec._SecurityEvent_user(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "srcIp":
 			out.Values[i] = ec._SecurityEvent_srcIp(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "dstIp":
 			out.Values[i] = ec._SecurityEvent_dstIp(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "action":
 			out.Values[i] = ec._SecurityEvent_action(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "bronzeId":
 			out.Values[i] = ec._SecurityEvent_bronzeId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bronze":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._SecurityEvent_bronze(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "classUid":
+			out.Values[i] = ec._SecurityEvent_classUid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "className":
+			out.Values[i] = ec._SecurityEvent_className(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "categoryUid":
+			out.Values[i] = ec._SecurityEvent_categoryUid(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "categoryName":
+			out.Values[i] = ec._SecurityEvent_categoryName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activityId":
+			out.Values[i] = ec._SecurityEvent_activityId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activityName":
+			out.Values[i] = ec._SecurityEvent_activityName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "severityId":
+			out.Values[i] = ec._SecurityEvent_severityId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._SecurityEvent_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "srcPort":
+			out.Values[i] = ec._SecurityEvent_srcPort(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dstPort":
+			out.Values[i] = ec._SecurityEvent_dstPort(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "srcHostname":
+			out.Values[i] = ec._SecurityEvent_srcHostname(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dstHostname":
+			out.Values[i] = ec._SecurityEvent_dstHostname(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "device":
+			out.Values[i] = ec._SecurityEvent_device(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "vendorEventId":
+			out.Values[i] = ec._SecurityEvent_vendorEventId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "database":
+			out.Values[i] = ec._SecurityEvent_database(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "finding":
+			out.Values[i] = ec._SecurityEvent_finding(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "srcGeo":
+			out.Values[i] = ec._SecurityEvent_srcGeo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dstGeo":
+			out.Values[i] = ec._SecurityEvent_dstGeo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "threatMatches":
+			out.Values[i] = ec._SecurityEvent_threatMatches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "userContext":
+			out.Values[i] = ec._SecurityEvent_userContext(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "riskScore":
+			out.Values[i] = ec._SecurityEvent_riskScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quality":
+			out.Values[i] = ec._SecurityEvent_quality(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "qualityFlags":
+			out.Values[i] = ec._SecurityEvent_qualityFlags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "warnings":
+			out.Values[i] = ec._SecurityEvent_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dupCount":
+			out.Values[i] = ec._SecurityEvent_dupCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastSeenAt":
+			out.Values[i] = ec._SecurityEvent_lastSeenAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12772,6 +18086,122 @@ func (ec *executionContext) _TenantEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var threatMatchImplementors = []string{"ThreatMatch"}
+
+func (ec *executionContext) _ThreatMatch(ctx context.Context, sel ast.SelectionSet, obj *model.ThreatMatch) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, threatMatchImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ThreatMatch")
+		case "field":
+			out.Values[i] = ec._ThreatMatch_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._ThreatMatch_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._ThreatMatch_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._ThreatMatch_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._ThreatMatch_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "labels":
+			out.Values[i] = ec._ThreatMatch_labels(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var timeseriesPointImplementors = []string{"TimeseriesPoint"}
+
+func (ec *executionContext) _TimeseriesPoint(ctx context.Context, sel ast.SelectionSet, obj *model.TimeseriesPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timeseriesPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimeseriesPoint")
+		case "time":
+			out.Values[i] = ec._TimeseriesPoint_time(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timestamp":
+			out.Values[i] = ec._TimeseriesPoint_timestamp(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._TimeseriesPoint_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "group":
+			out.Values[i] = ec._TimeseriesPoint_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var userImplementors = []string{"User"}
 
 func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj *model.User) graphql.Marshaler {
@@ -12883,6 +18313,59 @@ func (ec *executionContext) _UserConnection(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var userContextImplementors = []string{"UserContext"}
+
+func (ec *executionContext) _UserContext(ctx context.Context, sel ast.SelectionSet, obj *model.UserContext) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userContextImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserContext")
+		case "department":
+			out.Values[i] = ec._UserContext_department(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._UserContext_title(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "privileged":
+			out.Values[i] = ec._UserContext_privileged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "manager":
+			out.Values[i] = ec._UserContext_manager(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var userEdgeImplementors = []string{"UserEdge"}
 
 func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UserEdge) graphql.Marshaler {
@@ -12902,6 +18385,170 @@ func (ec *executionContext) _UserEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "node":
 			out.Values[i] = ec._UserEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var userRiskConnectionImplementors = []string{"UserRiskConnection"}
+
+func (ec *executionContext) _UserRiskConnection(ctx context.Context, sel ast.SelectionSet, obj *model.UserRiskConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userRiskConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserRiskConnection")
+		case "edges":
+			out.Values[i] = ec._UserRiskConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._UserRiskConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var userRiskEdgeImplementors = []string{"UserRiskEdge"}
+
+func (ec *executionContext) _UserRiskEdge(ctx context.Context, sel ast.SelectionSet, obj *model.UserRiskEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userRiskEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserRiskEdge")
+		case "cursor":
+			out.Values[i] = ec._UserRiskEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._UserRiskEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var userRiskProfileImplementors = []string{"UserRiskProfile"}
+
+func (ec *executionContext) _UserRiskProfile(ctx context.Context, sel ast.SelectionSet, obj *model.UserRiskProfile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userRiskProfileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserRiskProfile")
+		case "user":
+			out.Values[i] = ec._UserRiskProfile_user(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "riskScore":
+			out.Values[i] = ec._UserRiskProfile_riskScore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._UserRiskProfile_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failures":
+			out.Values[i] = ec._UserRiskProfile_failures(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threatMatches":
+			out.Values[i] = ec._UserRiskProfile_threatMatches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "highSeverity":
+			out.Values[i] = ec._UserRiskProfile_highSeverity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "privileged":
+			out.Values[i] = ec._UserRiskProfile_privileged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstSeen":
+			out.Values[i] = ec._UserRiskProfile_firstSeen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSeen":
+			out.Values[i] = ec._UserRiskProfile_lastSeen(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13548,6 +19195,108 @@ func (ec *executionContext) marshalNEventEdge2ᚖgithubᚗcomᚋscalefieldᚋsca
 	return ec._EventEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNEventFacets2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐEventFacets(ctx context.Context, sel ast.SelectionSet, v *model.EventFacets) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._EventFacets(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFacet2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Facet) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacet2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacet2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacet(ctx context.Context, sel ast.SelectionSet, v *model.Facet) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Facet(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFacetField2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetField(ctx context.Context, v any) (model.FacetField, error) {
+	var res model.FacetField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFacetField2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetField(ctx context.Context, sel ast.SelectionSet, v model.FacetField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNFacetField2ᚕgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetFieldᚄ(ctx context.Context, v any) ([]model.FacetField, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.FacetField, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFacetField2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetField(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFacetField2ᚕgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []model.FacetField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacetField2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacetValue2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.FacetValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFacetValue2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFacetValue2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFacetValue(ctx context.Context, sel ast.SelectionSet, v *model.FacetValue) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FacetValue(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13720,6 +19469,26 @@ func (ec *executionContext) marshalNLoginResult2ᚖgithubᚗcomᚋscalefieldᚋs
 	return ec._LoginResult(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNMetric2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐMetric(ctx context.Context, v any) (model.Metric, error) {
+	var res model.Metric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMetric2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐMetric(ctx context.Context, sel ast.SelectionSet, v model.Metric) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMetricsSummary2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐMetricsSummary(ctx context.Context, sel ast.SelectionSet, v *model.MetricsSummary) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._MetricsSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMfaConfirmation2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐMfaConfirmation(ctx context.Context, sel ast.SelectionSet, v *model.MfaConfirmation) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -13794,6 +19563,67 @@ func (ec *executionContext) marshalNQuarantinedRecord2ᚖgithubᚗcomᚋscalefie
 		return graphql.Null
 	}
 	return ec._QuarantinedRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReprocessResult2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐReprocessResult(ctx context.Context, sel ast.SelectionSet, v *model.ReprocessResult) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ReprocessResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRetentionLayerPreview2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionLayerPreviewᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RetentionLayerPreview) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRetentionLayerPreview2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionLayerPreview(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRetentionLayerPreview2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionLayerPreview(ctx context.Context, sel ast.SelectionSet, v *model.RetentionLayerPreview) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RetentionLayerPreview(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRetentionPolicy2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionPolicy(ctx context.Context, sel ast.SelectionSet, v *model.RetentionPolicy) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RetentionPolicy(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRetentionPolicyInput2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionPolicyInput(ctx context.Context, v any) (model.RetentionPolicyInput, error) {
+	res, err := ec.unmarshalInputRetentionPolicyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRetentionPreview2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionPreview(ctx context.Context, sel ast.SelectionSet, v *model.RetentionPreview) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._RetentionPreview(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRole2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (model.Role, error) {
@@ -14007,6 +19837,32 @@ func (ec *executionContext) marshalNTenantEdge2ᚖgithubᚗcomᚋscalefieldᚋsc
 	return ec._TenantEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNThreatMatch2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐThreatMatchᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ThreatMatch) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNThreatMatch2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐThreatMatch(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNThreatMatch2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐThreatMatch(ctx context.Context, sel ast.SelectionSet, v *model.ThreatMatch) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._ThreatMatch(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14021,6 +19877,42 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTimeseriesPoint2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimeseriesPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimeseriesPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimeseriesPoint2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimeseriesPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTimeseriesPoint2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimeseriesPoint(ctx context.Context, sel ast.SelectionSet, v *model.TimeseriesPoint) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._TimeseriesPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTimestamp2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimestamp(ctx context.Context, v any) (model.Timestamp, error) {
+	var res model.Timestamp
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimestamp2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐTimestamp(ctx context.Context, sel ast.SelectionSet, v model.Timestamp) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUser(ctx context.Context, sel ast.SelectionSet, v *model.User) graphql.Marshaler {
@@ -14067,6 +19959,52 @@ func (ec *executionContext) marshalNUserEdge2ᚖgithubᚗcomᚋscalefieldᚋscal
 		return graphql.Null
 	}
 	return ec._UserEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUserRiskConnection2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserRiskConnection(ctx context.Context, sel ast.SelectionSet, v *model.UserRiskConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UserRiskConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUserRiskEdge2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserRiskEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.UserRiskEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserRiskEdge2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserRiskEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUserRiskEdge2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserRiskEdge(ctx context.Context, sel ast.SelectionSet, v *model.UserRiskEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UserRiskEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNUserRiskProfile2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserRiskProfile(ctx context.Context, sel ast.SelectionSet, v *model.UserRiskProfile) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._UserRiskProfile(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -14247,12 +20185,73 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBronzeEvent2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐBronzeEvent(ctx context.Context, sel ast.SelectionSet, v *model.BronzeEvent) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BronzeEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODatabaseActivity2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐDatabaseActivity(ctx context.Context, sel ast.SelectionSet, v *model.DatabaseActivity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DatabaseActivity(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOEventFilter2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐEventFilter(ctx context.Context, v any) (*model.EventFilter, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputEventFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFinding2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐFinding(ctx context.Context, sel ast.SelectionSet, v *model.Finding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Finding(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalOGeo2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGeo(ctx context.Context, sel ast.SelectionSet, v *model.Geo) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Geo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOGroupBy2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGroupBy(ctx context.Context, v any) (*model.GroupBy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.GroupBy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGroupBy2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGroupBy(ctx context.Context, sel ast.SelectionSet, v *model.GroupBy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -14308,6 +20307,41 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -14324,6 +20358,30 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOInterval2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐInterval(ctx context.Context, v any) (*model.Interval, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Interval)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInterval2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐInterval(ctx context.Context, sel ast.SelectionSet, v *model.Interval) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalORetentionPolicyInput2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRetentionPolicyInput(ctx context.Context, v any) (*model.RetentionPolicyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRetentionPolicyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalORole2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐRole(ctx context.Context, v any) (*model.Role, error) {
@@ -14426,6 +20484,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUserContext2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐUserContext(ctx context.Context, sel ast.SelectionSet, v *model.UserContext) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UserContext(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -9,7 +9,7 @@ import (
 	"context"
 	"time"
 
-	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/graph/model"
 )
 

@@ -140,16 +140,35 @@ type CreatedHecToken struct {
 	Secret string `json:"secret"`
 }
 
+// Database activity fields (OCSF Datastore Activity).
+type DatabaseActivity struct {
+	Name      *string `json:"name,omitempty"`
+	Statement *string `json:"statement,omitempty"`
+	Object    *string `json:"object,omitempty"`
+	Rows      *int    `json:"rows,omitempty"`
+}
+
 type EventConnection struct {
 	Edges    []*EventEdge `json:"edges"`
 	PageInfo *PageInfo    `json:"pageInfo"`
-	// Number of events matching the filter.
+	// Number of events matching the filter, counted up to 10,000; see
+	// totalCountExact.
 	TotalCount int `json:"totalCount"`
+	// False when more than 10,000 events match and totalCount is a lower bound.
+	TotalCountExact bool `json:"totalCountExact"`
 }
 
 type EventEdge struct {
 	Cursor string         `json:"cursor"`
 	Node   *SecurityEvent `json:"node"`
+}
+
+type EventFacets struct {
+	Facets []*Facet `json:"facets"`
+	// Events the counts cover.
+	Total int `json:"total"`
+	// True when the counts cover only the newest 100,000 matching events.
+	Approximate bool `json:"approximate"`
 }
 
 // Narrows an events query. Every field given must match.
@@ -162,8 +181,51 @@ type EventFilter struct {
 	To         *time.Time `json:"to,omitempty"`
 	Host       *string    `json:"host,omitempty"`
 	Sourcetype *string    `json:"sourcetype,omitempty"`
-	// Case-insensitive substring of the message.
+	// Case-insensitive substring of the message (at most 256 characters).
 	Search *string `json:"search,omitempty"`
+	// Any of these OCSF class ids, e.g. 3002 Authentication.
+	ClassUID []int `json:"classUid,omitempty"`
+	// An IP address or CIDR matching the source or the destination address.
+	IP *string `json:"ip,omitempty"`
+	// An IP address or CIDR matching the source address.
+	SrcIP *string `json:"srcIp,omitempty"`
+	// An IP address or CIDR matching the destination address.
+	DstIP *string `json:"dstIp,omitempty"`
+	// The actor user, case-insensitive.
+	User *string `json:"user,omitempty"`
+	// ISO 3166-1 alpha-2 country of the source or destination address.
+	Country *string `json:"country,omitempty"`
+	// Only events that matched (true) or did not match (false) a threat indicator.
+	ThreatMatched *bool `json:"threatMatched,omitempty"`
+	// Only events whose quality score is at most this (to find low-quality data).
+	MaxQuality *float64 `json:"maxQuality,omitempty"`
+}
+
+type Facet struct {
+	Field  FacetField    `json:"field"`
+	Values []*FacetValue `json:"values"`
+}
+
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Finding fields, for alerts raised by other tools.
+type Finding struct {
+	UID   *string `json:"uid,omitempty"`
+	Title *string `json:"title,omitempty"`
+}
+
+// Where an IP address is, from the GeoIP database.
+type Geo struct {
+	// ISO 3166-1 alpha-2.
+	Country *string  `json:"country,omitempty"`
+	City    *string  `json:"city,omitempty"`
+	Lat     *float64 `json:"lat,omitempty"`
+	Lon     *float64 `json:"lon,omitempty"`
+	Asn     *int     `json:"asn,omitempty"`
+	AsOrg   *string  `json:"asOrg,omitempty"`
 }
 
 // A Splunk HTTP Event Collector token.
@@ -228,6 +290,22 @@ type LoginResult struct {
 	MfaToken *string `json:"mfaToken,omitempty"`
 }
 
+type MetricsSummary struct {
+	From           time.Time     `json:"from"`
+	To             time.Time     `json:"to"`
+	Events         int           `json:"events"`
+	Threats        int           `json:"threats"`
+	CriticalAlerts int           `json:"criticalAlerts"`
+	Duplicates     int           `json:"duplicates"`
+	BySeverity     []*FacetValue `json:"bySeverity"`
+	ByClass        []*FacetValue `json:"byClass"`
+	BySource       []*FacetValue `json:"bySource"`
+	// Source addresses with the most events.
+	TopTalkers   []*FacetValue `json:"topTalkers"`
+	TopUsers     []*FacetValue `json:"topUsers"`
+	TopCountries []*FacetValue `json:"topCountries"`
+}
+
 // The result of a confirmed MFA enrolment.
 type MfaConfirmation struct {
 	// Ten one-time recovery codes. They are not shown again.
@@ -287,6 +365,46 @@ type QuarantinedRecord struct {
 type Query struct {
 }
 
+type ReprocessResult struct {
+	// Bronze records queued for refinement.
+	Queued int `json:"queued"`
+	// Silver events removed (to be rebuilt).
+	Removed int `json:"removed"`
+}
+
+type RetentionLayerPreview struct {
+	// BRONZE, SILVER or GOLD.
+	Layer string `json:"layer"`
+	// Data older than this goes.
+	Cutoff time.Time `json:"cutoff"`
+	// This tenant's rows that would go.
+	Rows int `json:"rows"`
+	// Whole monthly partitions that would be dropped (they hold only expired data of every tenant).
+	Partitions []string `json:"partitions"`
+}
+
+type RetentionPolicy struct {
+	BronzeDays int `json:"bronzeDays"`
+	SilverDays int `json:"silverDays"`
+	GoldDays   int `json:"goldDays"`
+	// False while the defaults apply.
+	Custom bool `json:"custom"`
+}
+
+type RetentionPolicyInput struct {
+	// 1-3650.
+	BronzeDays int `json:"bronzeDays"`
+	// 1-3650.
+	SilverDays int `json:"silverDays"`
+	// 1-36500.
+	GoldDays int `json:"goldDays"`
+}
+
+// What retention would delete now, per layer.
+type RetentionPreview struct {
+	Layers []*RetentionLayerPreview `json:"layers"`
+}
+
 // A normalized security event (Silver).
 type SecurityEvent struct {
 	ID string `json:"id"`
@@ -306,6 +424,46 @@ type SecurityEvent struct {
 	Action *string `json:"action,omitempty"`
 	// The Bronze record this event was refined from.
 	BronzeID string `json:"bronzeId"`
+	// The Bronze record itself (raw_ref).
+	Bronze *BronzeEvent `json:"bronze,omitempty"`
+	// OCSF class id, e.g. 3002, and its name.
+	ClassUID  int    `json:"classUid"`
+	ClassName string `json:"className"`
+	// OCSF category id (class / 1000) and its name.
+	CategoryUID  int     `json:"categoryUid"`
+	CategoryName string  `json:"categoryName"`
+	ActivityID   int     `json:"activityId"`
+	ActivityName *string `json:"activityName,omitempty"`
+	// OCSF severity id: 0 unknown, 1 informational, 2 low, 3 medium, 4 high, 5 critical.
+	SeverityID int `json:"severityId"`
+	// success, failure, or null when unknown.
+	Status      *string `json:"status,omitempty"`
+	SrcPort     *int    `json:"srcPort,omitempty"`
+	DstPort     *int    `json:"dstPort,omitempty"`
+	SrcHostname *string `json:"srcHostname,omitempty"`
+	DstHostname *string `json:"dstHostname,omitempty"`
+	// The product that reported the event.
+	Device *string `json:"device,omitempty"`
+	// The reporting product's own ID for the event.
+	VendorEventID *string           `json:"vendorEventId,omitempty"`
+	Database      *DatabaseActivity `json:"database,omitempty"`
+	Finding       *Finding          `json:"finding,omitempty"`
+	SrcGeo        *Geo              `json:"srcGeo,omitempty"`
+	DstGeo        *Geo              `json:"dstGeo,omitempty"`
+	ThreatMatches []*ThreatMatch    `json:"threatMatches"`
+	UserContext   *UserContext      `json:"userContext,omitempty"`
+	// 0-100, from severity, threat matches and user context.
+	RiskScore float64 `json:"riskScore"`
+	// 0-1: required fields present, parse warnings, clock skew, enrichment coverage.
+	Quality float64 `json:"quality"`
+	// What lowered the quality score.
+	QualityFlags []string `json:"qualityFlags"`
+	// What the parser noticed but worked around.
+	Warnings []string `json:"warnings"`
+	// Copies of this event received, itself included.
+	DupCount int `json:"dupCount"`
+	// When the last copy arrived, when there were several.
+	LastSeenAt *time.Time `json:"lastSeenAt,omitempty"`
 }
 
 // A signed-in session.
@@ -392,6 +550,30 @@ type TenantEdge struct {
 	Node   *Tenant `json:"node"`
 }
 
+// An indicator of compromise the event matched.
+type ThreatMatch struct {
+	// The event field that matched, e.g. src_ip.
+	Field string `json:"field"`
+	// ipv4-addr, ipv6-addr, domain-name, url or file-hash.
+	Type  string `json:"type"`
+	Value string `json:"value"`
+	// The feed the indicator came from.
+	Source     string   `json:"source"`
+	Confidence int      `json:"confidence"`
+	Labels     []string `json:"labels"`
+}
+
+// One bucket of a time series.
+type TimeseriesPoint struct {
+	// Start of the bucket, RFC 3339.
+	Time time.Time `json:"time"`
+	// Start of the bucket in epoch milliseconds.
+	Timestamp float64 `json:"timestamp"`
+	Value     float64 `json:"value"`
+	// The groupBy value this point belongs to; null without groupBy.
+	Group *string `json:"group,omitempty"`
+}
+
 // A person who can sign in.
 type User struct {
 	ID          string `json:"id"`
@@ -410,9 +592,40 @@ type UserConnection struct {
 	TotalCount int         `json:"totalCount"`
 }
 
+// What the tenant's user directory says about the actor.
+type UserContext struct {
+	Department *string `json:"department,omitempty"`
+	Title      *string `json:"title,omitempty"`
+	Privileged bool    `json:"privileged"`
+	Manager    *string `json:"manager,omitempty"`
+}
+
 type UserEdge struct {
 	Cursor string `json:"cursor"`
 	Node   *User  `json:"node"`
+}
+
+type UserRiskConnection struct {
+	Edges    []*UserRiskEdge `json:"edges"`
+	PageInfo *PageInfo       `json:"pageInfo"`
+}
+
+type UserRiskEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *UserRiskProfile `json:"node"`
+}
+
+// A user's risk as Silver saw it.
+type UserRiskProfile struct {
+	User          string    `json:"user"`
+	RiskScore     float64   `json:"riskScore"`
+	Events        int       `json:"events"`
+	Failures      int       `json:"failures"`
+	ThreatMatches int       `json:"threatMatches"`
+	HighSeverity  int       `json:"highSeverity"`
+	Privileged    bool      `json:"privileged"`
+	FirstSeen     time.Time `json:"firstSeen"`
+	LastSeen      time.Time `json:"lastSeen"`
 }
 
 type BronzeStatus string
@@ -467,6 +680,261 @@ func (e *BronzeStatus) UnmarshalJSON(b []byte) error {
 }
 
 func (e BronzeStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A field the explorer can count events by.
+type FacetField string
+
+const (
+	FacetFieldSeverity   FacetField = "SEVERITY"
+	FacetFieldClass      FacetField = "CLASS"
+	FacetFieldSourcetype FacetField = "SOURCETYPE"
+	FacetFieldHost       FacetField = "HOST"
+	FacetFieldUser       FacetField = "USER"
+	FacetFieldSrcIP      FacetField = "SRC_IP"
+	FacetFieldDstIP      FacetField = "DST_IP"
+	FacetFieldCountry    FacetField = "COUNTRY"
+	FacetFieldStatus     FacetField = "STATUS"
+	FacetFieldDevice     FacetField = "DEVICE"
+)
+
+var AllFacetField = []FacetField{
+	FacetFieldSeverity,
+	FacetFieldClass,
+	FacetFieldSourcetype,
+	FacetFieldHost,
+	FacetFieldUser,
+	FacetFieldSrcIP,
+	FacetFieldDstIP,
+	FacetFieldCountry,
+	FacetFieldStatus,
+	FacetFieldDevice,
+}
+
+func (e FacetField) IsValid() bool {
+	switch e {
+	case FacetFieldSeverity, FacetFieldClass, FacetFieldSourcetype, FacetFieldHost, FacetFieldUser, FacetFieldSrcIP, FacetFieldDstIP, FacetFieldCountry, FacetFieldStatus, FacetFieldDevice:
+		return true
+	}
+	return false
+}
+
+func (e FacetField) String() string {
+	return string(e)
+}
+
+func (e *FacetField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FacetField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FacetField", str)
+	}
+	return nil
+}
+
+func (e FacetField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FacetField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FacetField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type GroupBy string
+
+const (
+	GroupBySeverity GroupBy = "SEVERITY"
+	GroupByClass    GroupBy = "CLASS"
+	GroupBySource   GroupBy = "SOURCE"
+	GroupBySrcIP    GroupBy = "SRC_IP"
+	GroupByUser     GroupBy = "USER"
+	GroupByCountry  GroupBy = "COUNTRY"
+)
+
+var AllGroupBy = []GroupBy{
+	GroupBySeverity,
+	GroupByClass,
+	GroupBySource,
+	GroupBySrcIP,
+	GroupByUser,
+	GroupByCountry,
+}
+
+func (e GroupBy) IsValid() bool {
+	switch e {
+	case GroupBySeverity, GroupByClass, GroupBySource, GroupBySrcIP, GroupByUser, GroupByCountry:
+		return true
+	}
+	return false
+}
+
+func (e GroupBy) String() string {
+	return string(e)
+}
+
+func (e *GroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GroupBy", str)
+	}
+	return nil
+}
+
+func (e GroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Interval string
+
+const (
+	IntervalHour  Interval = "HOUR"
+	IntervalDay   Interval = "DAY"
+	IntervalMonth Interval = "MONTH"
+)
+
+var AllInterval = []Interval{
+	IntervalHour,
+	IntervalDay,
+	IntervalMonth,
+}
+
+func (e Interval) IsValid() bool {
+	switch e {
+	case IntervalHour, IntervalDay, IntervalMonth:
+		return true
+	}
+	return false
+}
+
+func (e Interval) String() string {
+	return string(e)
+}
+
+func (e *Interval) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Interval(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Interval", str)
+	}
+	return nil
+}
+
+func (e Interval) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Interval) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Interval) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Metric string
+
+const (
+	// Distinct Silver events.
+	MetricEvents Metric = "EVENTS"
+	// Events that matched a threat indicator.
+	MetricThreats Metric = "THREATS"
+	// Critical findings raised by other tools.
+	MetricCriticalAlerts Metric = "CRITICAL_ALERTS"
+	// Duplicate copies folded into kept events.
+	MetricDuplicates Metric = "DUPLICATES"
+)
+
+var AllMetric = []Metric{
+	MetricEvents,
+	MetricThreats,
+	MetricCriticalAlerts,
+	MetricDuplicates,
+}
+
+func (e Metric) IsValid() bool {
+	switch e {
+	case MetricEvents, MetricThreats, MetricCriticalAlerts, MetricDuplicates:
+		return true
+	}
+	return false
+}
+
+func (e Metric) String() string {
+	return string(e)
+}
+
+func (e *Metric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Metric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Metric", str)
+	}
+	return nil
+}
+
+func (e Metric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Metric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Metric) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
