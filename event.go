@@ -2,9 +2,24 @@ package scalefield
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"time"
 )
+
+// ParsePrefix reads an IP address (as a single-address prefix) or a CIDR.
+func ParsePrefix(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "/") {
+		p, err := netip.ParsePrefix(s)
+		return p.Masked(), err
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	return netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()), nil
+}
 
 // Severity is how bad an event is.
 type Severity string
@@ -193,6 +208,19 @@ type EventFilter struct {
 	Sourcetype *string
 	// Search is a case-insensitive substring of the message.
 	Search *string
+	// ClassUID keeps events of any of these OCSF classes.
+	ClassUID []int
+	// IP, SrcIP and DstIP are an address or a CIDR; IP matches either end.
+	IP, SrcIP, DstIP *string
+	// User is the actor, case-insensitive.
+	User *string
+	// Country is an ISO 3166-1 alpha-2 code of either end.
+	Country *string
+	// ThreatMatched keeps events that did (true) or did not (false) match
+	// an indicator.
+	ThreatMatched *bool
+	// MaxQuality keeps events whose quality score is at most this.
+	MaxQuality *float64
 
 	// First is the page size; After the cursor of the last event seen.
 	First int
@@ -218,6 +246,23 @@ func (f *EventFilter) Validate() error {
 	if f.Search != nil && len(strings.TrimSpace(*f.Search)) > 256 {
 		return Errorf(EINVALID, "search is longer than 256 characters")
 	}
+	for name, v := range map[string]*string{"ip": f.IP, "srcIp": f.SrcIP, "dstIp": f.DstIP} {
+		if v == nil || *v == "" {
+			continue
+		}
+		if _, err := ParsePrefix(*v); err != nil {
+			return Errorf(EINVALID, "%s: %q is neither an IP address nor a CIDR", name, *v)
+		}
+	}
+	if f.Country != nil && *f.Country != "" && len(*f.Country) != 2 {
+		return Errorf(EINVALID, "country must be a two-letter ISO 3166-1 code")
+	}
+	if f.MaxQuality != nil && (*f.MaxQuality < 0 || *f.MaxQuality > 1) {
+		return Errorf(EINVALID, "maxQuality must be between 0 and 1")
+	}
+	if len(f.ClassUID) > 20 {
+		return Errorf(EINVALID, "at most 20 classes")
+	}
 	return nil
 }
 
@@ -239,11 +284,52 @@ func validatePage(first *int) error {
 
 // EventPage is one page of Silver events with a cursor per event.
 type EventPage struct {
-	Events      []*SecurityEvent
-	Cursors     []string
+	Events  []*SecurityEvent
+	Cursors []string
+	// TotalCount counts matches up to MaxExactCount; TotalExact is false
+	// when there are more.
 	TotalCount  int
+	TotalExact  bool
 	HasNextPage bool
 }
+
+// MaxExactCount bounds the count of matching events a page reports.
+const MaxExactCount = 10000
+
+// FacetField is a Silver field the explorer counts events by.
+type FacetField string
+
+// Facet fields.
+const (
+	FacetSeverity   FacetField = "severity"
+	FacetClass      FacetField = "class"
+	FacetSourcetype FacetField = "sourcetype"
+	FacetHost       FacetField = "host"
+	FacetUser       FacetField = "user"
+	FacetSrcIP      FacetField = "src_ip"
+	FacetDstIP      FacetField = "dst_ip"
+	FacetCountry    FacetField = "country"
+	FacetStatus     FacetField = "status"
+	FacetDevice     FacetField = "device"
+)
+
+// FacetValue is one value of a field and how many events have it.
+type FacetValue struct {
+	Value string
+	Count int64
+}
+
+// Facets counts the events matching a filter by field.
+type Facets struct {
+	Fields map[FacetField][]FacetValue
+	// Total is how many events the counts cover; Approximate is true when
+	// they cover only the newest MaxFacetRows matches.
+	Total       int64
+	Approximate bool
+}
+
+// MaxFacetRows bounds the events facets are counted over.
+const MaxFacetRows = 100000
 
 // BronzeFilter pages through Bronze records.
 type BronzeFilter struct {
@@ -266,6 +352,17 @@ type EventService interface {
 	// FindEvents returns Silver events matching the filter, newest first.
 	// EINVALID for a bad filter or cursor; EUNAUTHORIZED without a session.
 	FindEvents(ctx context.Context, filter EventFilter) (*EventPage, error)
+
+	// FindEvent returns one Silver event with its enrichment. ENOTFOUND
+	// when the tenant has no such event.
+	FindEvent(ctx context.Context, id int64) (*SecurityEvent, error)
+
+	// FindBronzeEvent returns one Bronze record. ENOTFOUND.
+	FindBronzeEvent(ctx context.Context, id int64) (*BronzeEvent, error)
+
+	// CountFacets counts the events matching the filter by each field, the
+	// limit largest values per field (at most 50). EINVALID for a bad filter.
+	CountFacets(ctx context.Context, filter EventFilter, fields []FacetField, limit int) (*Facets, error)
 
 	// FindBronzeEvents returns Bronze records, newest first.
 	// EINVALID for a bad cursor; EUNAUTHORIZED without a session.
