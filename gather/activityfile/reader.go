@@ -1,0 +1,300 @@
+package activityfile
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"sync"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/scalefield/scalefield"
+)
+
+// FileInfo is what an activity file says about itself in its footer.
+type FileInfo struct {
+	SchemaVersion int
+	Rows          int64
+	RowGroups     int
+	Source        string
+	AgentID       string
+	FirstPosition string
+	LastPosition  string
+	CreatedBy     string
+}
+
+// Reader streams the rows of one activity file in batches. It checks the
+// framing, footer, schema and schema version when it opens the file, and every
+// page's CRC as it reads; failures are *CorruptError. Errors of the
+// underlying io.ReaderAt are returned as they are (wrapped), so an outage of
+// the store is not mistaken for a corrupt file. It is not safe for
+// concurrent use.
+type Reader struct {
+	ra   *trackingReaderAt
+	file *parquet.File
+	pr   *parquet.GenericReader[Row]
+	info FileInfo
+	rows []Row
+	read int64
+	err  error
+}
+
+// NewReader opens the activity file of size bytes readable through r.
+func NewReader(r io.ReaderAt, size int64) (*Reader, error) {
+	ra := &trackingReaderAt{r: r}
+	if err := checkFraming(ra, size); err != nil {
+		return nil, err
+	}
+	f, err := parquet.OpenFile(ra, size,
+		parquet.SkipPageIndex(true),
+		parquet.SkipBloomFilters(true),
+		parquet.ReadBufferSize(1<<20),
+	)
+	if err != nil {
+		if ioErr := ra.failure(); ioErr != nil {
+			return nil, fmt.Errorf("open activity file: %w", ioErr)
+		}
+		return nil, corrupt(ReasonBadFooter, err, "decode footer")
+	}
+	info, err := checkSchema(f)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkChunks(f, size); err != nil {
+		return nil, err
+	}
+	var pr *parquet.GenericReader[Row]
+	if err := catch(func() { pr = parquet.NewGenericReader[Row](f) }); err != nil {
+		return nil, corrupt(ReasonBadData, err, "open row reader")
+	}
+	return &Reader{ra: ra, file: f, pr: pr, info: info}, nil
+}
+
+// Info returns what the file's footer says about it.
+func (r *Reader) Info() FileInfo { return r.info }
+
+// Next reads up to len(batch) rows into batch and returns how many it read.
+// At the end of the file it returns 0, io.EOF. The strings in batch are
+// fresh for each call, so callers may keep them.
+func (r *Reader) Next(batch []scalefield.DBActivity) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	if cap(r.rows) < len(batch) {
+		r.rows = make([]Row, len(batch))
+	}
+	rows := r.rows[:len(batch)]
+	var n int
+	var err error
+	if perr := catch(func() { n, err = r.pr.Read(rows) }); perr != nil {
+		err = perr
+	}
+	for i := 0; i < n; i++ {
+		rows[i].ToActivity(&batch[i])
+	}
+	clear(rows[:n])
+	r.read += int64(n)
+	switch {
+	case err == nil || (errors.Is(err, io.EOF) && n > 0):
+		if errors.Is(err, io.EOF) && r.read < r.info.Rows {
+			r.err = corrupt(ReasonTruncated, nil, "read %d of %d rows", r.read, r.info.Rows)
+			return n, nil
+		}
+		return n, nil
+	case errors.Is(err, io.EOF):
+		if r.read != r.info.Rows {
+			r.err = corrupt(ReasonTruncated, nil, "read %d of %d rows", r.read, r.info.Rows)
+		} else {
+			r.err = io.EOF
+		}
+		return 0, r.err
+	default:
+		if ioErr := r.ra.failure(); ioErr != nil {
+			r.err = fmt.Errorf("read activity file: %w", ioErr)
+		} else {
+			r.err = corrupt(ReasonBadData, err, "read rows after %d", r.read)
+		}
+		return n, nil
+	}
+}
+
+// Close releases the reader's buffers. It does not close the io.ReaderAt.
+func (r *Reader) Close() error {
+	if r.pr == nil {
+		return nil
+	}
+	err := r.pr.Close()
+	r.pr = nil
+	return err
+}
+
+// checkFraming checks the magic bytes at both ends and the footer length
+// before parquet-go sees the file, so that the reason is precise.
+func checkFraming(ra *trackingReaderAt, size int64) error {
+	if size < minFileSize {
+		return corrupt(ReasonTruncated, nil, "%d bytes is shorter than any Parquet file", size)
+	}
+	var head [4]byte
+	if _, err := ra.ReadAt(head[:], 0); err != nil {
+		return readErr(ra, err, "read header")
+	}
+	if string(head[:]) != "PAR1" {
+		return corrupt(ReasonBadMagic, nil, "header magic %q", head[:])
+	}
+	var tail [8]byte
+	if _, err := ra.ReadAt(tail[:], size-8); err != nil {
+		return readErr(ra, err, "read trailer")
+	}
+	if string(tail[4:]) != "PAR1" {
+		// A file cut short loses its footer first; anything else at the end
+		// of a file that starts right is most likely that.
+		return corrupt(ReasonTruncated, nil, "trailer magic %q: footer missing", tail[4:])
+	}
+	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n > size-minFileSize || n == 0 {
+		return corrupt(ReasonBadFooter, nil, "footer length %d does not fit in %d bytes", n, size)
+	}
+	return nil
+}
+
+func readErr(ra *trackingReaderAt, err error, what string) error {
+	if ioErr := ra.failure(); ioErr != nil {
+		return fmt.Errorf("%s: %w", what, ioErr)
+	}
+	return corrupt(ReasonTruncated, err, "%s", what)
+}
+
+// checkSchema checks the file's schema and schema version and collects its
+// key/value metadata.
+func checkSchema(f *parquet.File) (FileInfo, error) {
+	md := f.Metadata()
+	info := FileInfo{Rows: f.NumRows(), RowGroups: len(f.RowGroups()), CreatedBy: md.CreatedBy}
+	version, ok := f.Lookup(MetaSchemaVersion)
+	if !ok {
+		return info, corrupt(ReasonSchemaMismatch, nil, "no %s in metadata: not an activity file", MetaSchemaVersion)
+	}
+	v, err := strconv.Atoi(version)
+	if err != nil || v != SchemaVersion {
+		return info, corrupt(ReasonSchemaMismatch, err, "schema version %q, this build reads %d", version, SchemaVersion)
+	}
+	info.SchemaVersion = v
+	if !parquet.EqualNodes(f.Schema(), schema) {
+		return info, corrupt(ReasonSchemaMismatch, nil, "columns differ from schema version %d: %s", SchemaVersion, f.Schema())
+	}
+	info.Source, _ = f.Lookup(MetaSource)
+	info.AgentID, _ = f.Lookup(MetaAgentID)
+	info.FirstPosition, _ = f.Lookup(MetaFirstPosition)
+	info.LastPosition, _ = f.Lookup(MetaLastPosition)
+	var sum int64
+	for _, rg := range md.RowGroups {
+		if rg.NumRows < 0 {
+			return info, corrupt(ReasonBadFooter, nil, "row group with %d rows", rg.NumRows)
+		}
+		sum += rg.NumRows
+	}
+	if sum != md.NumRows {
+		return info, corrupt(ReasonBadFooter, nil, "row groups hold %d rows, footer says %d", sum, md.NumRows)
+	}
+	return info, nil
+}
+
+// checkChunks checks that every column chunk lies inside the file, so a
+// damaged offset is reported as such rather than as a read error.
+func checkChunks(f *parquet.File, size int64) error {
+	for i, rg := range f.Metadata().RowGroups {
+		for j, c := range rg.Columns {
+			start := c.MetaData.DataPageOffset
+			if c.MetaData.DictionaryPageOffset > 0 && c.MetaData.DictionaryPageOffset < start {
+				start = c.MetaData.DictionaryPageOffset
+			}
+			end := start + c.MetaData.TotalCompressedSize
+			if start < 4 || c.MetaData.TotalCompressedSize < 0 || end > size {
+				return corrupt(ReasonBadFooter, nil, "row group %d column %d spans bytes %d..%d of %d", i, j, start, end, size)
+			}
+		}
+	}
+	return nil
+}
+
+// catch turns a panic in parquet-go (which some malformed inputs cause) into
+// an error.
+func catch(f func()) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("parquet: %v", p)
+		}
+	}()
+	f()
+	return nil
+}
+
+// trackingReaderAt remembers the first error of the underlying ReaderAt
+// other than io.EOF, to tell store failures from corrupt bytes.
+type trackingReaderAt struct {
+	r   io.ReaderAt
+	mu  sync.Mutex
+	err error
+}
+
+func (t *trackingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := t.r.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) {
+		t.mu.Lock()
+		if t.err == nil {
+			t.err = err
+		}
+		t.mu.Unlock()
+	}
+	return n, err
+}
+
+func (t *trackingReaderAt) failure() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+
+// VerifyChecksum reads the size bytes of r and checks them against the
+// manifest's size and sha256. A mismatch is a *CorruptError with
+// ReasonTruncated (size) or ReasonChecksumMismatch; a read error is returned
+// wrapped.
+func VerifyChecksum(r io.ReaderAt, size int64, m *Manifest) error {
+	if size != m.Bytes {
+		return corrupt(ReasonTruncated, nil, "file has %d bytes, manifest says %d", size, m.Bytes)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(r, 0, size)); err != nil {
+		return fmt.Errorf("verify checksum: %w", err)
+	}
+	if got := sumHex(h.Sum(nil)); got != m.SHA256 {
+		return corrupt(ReasonChecksumMismatch, nil, "sha256 %s, manifest says %s", got, m.SHA256)
+	}
+	return nil
+}
+
+// ReadAll reads every row of an activity file held in memory. It is meant
+// for tests and small files.
+func ReadAll(data []byte) ([]scalefield.DBActivity, error) {
+	r, err := NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var out []scalefield.DBActivity
+	batch := make([]scalefield.DBActivity, 1024)
+	for {
+		n, err := r.Next(batch)
+		out = append(out, batch[:n]...)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		} else if err != nil {
+			return out, err
+		}
+	}
+}
