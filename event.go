@@ -149,6 +149,8 @@ type SecurityEvent struct {
 	// copies received, this one included.
 	DedupKey string
 	DupCount int
+	// LastSeenAt is when the latest copy arrived, when there were several.
+	LastSeenAt *time.Time
 }
 
 // CategoryUID is the OCSF category of the event's class.

@@ -57,6 +57,8 @@ ALTER TABLE silver_security_events
 
 -- The explorer's filters. Each leads with tenant_id and ends with the page
 -- order, so a filtered newest-first page reads only the rows it returns.
+-- Serves the detail view, which looks an event up by ID alone.
+CREATE INDEX silver_security_events_id_idx ON silver_security_events (id);
 CREATE INDEX silver_security_events_severity_idx ON silver_security_events (tenant_id, severity_id, time DESC, id DESC);
 CREATE INDEX silver_security_events_class_idx ON silver_security_events (tenant_id, class_uid, time DESC, id DESC);
 CREATE INDEX silver_security_events_src_ip_idx ON silver_security_events (tenant_id, src_ip);
@@ -149,7 +151,11 @@ CREATE TABLE gold_user_risk_profiles (
     privileged     boolean NOT NULL DEFAULT false,
     first_seen     timestamptz NOT NULL,
     last_seen      timestamptz NOT NULL,
-    risk_score     real NOT NULL DEFAULT 0,
+    -- The first score: the riskiest event seen, failures, threat matches,
+    -- high-severity events (each on a log scale) and privilege.
+    risk_score     real GENERATED ALWAYS AS (least(100, max_risk * 0.6
+        + 10 * ln(1 + failures) + 15 * ln(1 + threat_matches) + 5 * ln(1 + high_severity)
+        + CASE WHEN privileged THEN 10 ELSE 0 END)::real) STORED,
     updated_at     timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, user_name)
 );
@@ -164,6 +170,28 @@ CREATE TABLE retention_policies (
     gold_days   int NOT NULL CHECK (gold_days BETWEEN 1 AND 36500),
     updated_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- Retention deletes one tenant's expired Bronze rows from partitions that
+-- other tenants still keep. It is the one exception to Bronze being
+-- append-only: a privileged connection that declares scalefield.retention
+-- may delete from bronze_events; the application role never may.
+-- +goose StatementBegin
+CREATE FUNCTION scalefield_bronze_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND current_setting('scalefield.retention', true) = 'on'
+       AND NOT pg_has_role(current_user, 'scalefield_app', 'MEMBER') THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+-- +goose StatementEnd
+DROP TRIGGER bronze_events_append_only ON bronze_events;
+CREATE TRIGGER bronze_events_append_only
+    BEFORE UPDATE OR DELETE ON bronze_events
+    FOR EACH ROW EXECUTE FUNCTION scalefield_bronze_guard();
 
 ALTER TABLE silver_dedup ENABLE ROW LEVEL SECURITY;
 ALTER TABLE silver_dedup FORCE ROW LEVEL SECURITY;
@@ -195,6 +223,11 @@ CREATE POLICY tenant_isolation ON retention_policies
     USING (tenant_id = scalefield_current_tenant()) WITH CHECK (tenant_id = scalefield_current_tenant());
 
 -- +goose Down
+DROP TRIGGER bronze_events_append_only ON bronze_events;
+CREATE TRIGGER bronze_events_append_only
+    BEFORE UPDATE OR DELETE ON bronze_events
+    FOR EACH ROW EXECUTE FUNCTION scalefield_refuse_change();
+DROP FUNCTION scalefield_bronze_guard();
 DROP TABLE retention_policies;
 DROP TABLE gold_user_risk_profiles;
 DROP TABLE gold_threat_metrics;
@@ -208,6 +241,7 @@ DROP INDEX silver_security_events_user_idx;
 DROP INDEX silver_security_events_src_ip_idx;
 DROP INDEX silver_security_events_class_idx;
 DROP INDEX silver_security_events_severity_idx;
+DROP INDEX silver_security_events_id_idx;
 ALTER TABLE silver_security_events
     DROP COLUMN last_seen_at, DROP COLUMN dup_count, DROP COLUMN dedup_key, DROP COLUMN warnings,
     DROP COLUMN quality_flags, DROP COLUMN quality, DROP COLUMN risk_score, DROP COLUMN threat_matched,

@@ -10,6 +10,10 @@ var (
 		Name: "scalefield_pipeline_refined_total",
 		Help: "Bronze records refined into Silver events.",
 	})
+	duplicatesTotal = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "scalefield_pipeline_duplicates_total",
+		Help: "Bronze records folded into an existing Silver event as duplicates.",
+	})
 	quarantinedTotal = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "scalefield_pipeline_quarantined_total",
 		Help: "Records a pipeline stage quarantined, by stage.",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -20,11 +21,16 @@ type RefineConfig struct {
 	Interval time.Duration
 	// Timeout bounds one batch.
 	Timeout time.Duration
+	// Workers is how many batches one replica refines at once, each in its
+	// own transaction; 0 means one per CPU.
+	Workers int
+	// Process configures the steps between parsing and writing.
+	Process ProcessConfig
 }
 
 // DefaultRefineConfig returns the defaults.
 func DefaultRefineConfig() RefineConfig {
-	return RefineConfig{BatchSize: 1000, Interval: time.Second, Timeout: 30 * time.Second}
+	return RefineConfig{BatchSize: 1000, Interval: time.Second, Timeout: 30 * time.Second, Process: DefaultProcessConfig()}
 }
 
 // Refiner is the Bronze → Silver stage. Any number of replicas may run it:
@@ -35,7 +41,12 @@ type Refiner struct {
 	Store     *store.RefineStore
 	Broker    scalefield.EventBroker
 	Normalize store.NormalizeFunc
-	Log       *slog.Logger
+	// Enricher is optional.
+	Enricher Enricher
+	// Changed is told which tenants' Silver and Gold a committed batch
+	// changed (to invalidate cached Gold reads); optional.
+	Changed func(ctx context.Context, tenantIDs []string)
+	Log     *slog.Logger
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -50,10 +61,37 @@ func NewRefiner(cfg RefineConfig, db *store.DB, broker scalefield.EventBroker, l
 // Start runs the stage in the background until Stop or ctx ends.
 func (r *Refiner) Start(ctx context.Context) {
 	ctx, r.cancel = context.WithCancel(ctx)
-	wake := make(chan struct{}, 1)
-	r.wg.Add(2)
-	go func() { defer r.wg.Done(); r.DB.Listen(ctx, store.BronzeChannel, wake, r.Log) }()
-	go func() { defer r.wg.Done(); r.loop(ctx, wake) }()
+	workers := r.Config.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	notify := make(chan struct{}, 1)
+	wakes := make([]chan struct{}, workers)
+	for i := range wakes {
+		wakes[i] = make(chan struct{}, 1)
+	}
+	r.wg.Add(2 + workers)
+	go func() { defer r.wg.Done(); r.DB.Listen(ctx, store.BronzeChannel, notify, r.Log) }()
+	// One notification wakes every worker.
+	go func() {
+		defer r.wg.Done()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-notify:
+				for _, w := range wakes {
+					select {
+					case w <- struct{}{}:
+					default:
+					}
+				}
+			}
+		}
+	}()
+	for _, w := range wakes {
+		go func() { defer r.wg.Done(); r.loop(ctx, w) }()
+	}
 }
 
 // Stop stops the stage and waits for the batch in flight.
@@ -95,15 +133,20 @@ func (r *Refiner) RunOnce(ctx context.Context) (*store.RefineResult, error) {
 	start := time.Now()
 	batchCtx, cancel := context.WithTimeout(ctx, r.Config.Timeout)
 	defer cancel()
-	res, err := r.Store.RefineBatch(batchCtx, r.Config.BatchSize, r.Normalize)
+	proc := &Processor{Config: r.Config.Process, Normalize: r.Normalize, Enricher: r.Enricher}
+	res, err := r.Store.RefineBatch(batchCtx, r.Config.BatchSize, proc)
 	if err != nil {
 		return nil, err
 	}
 	if res.Claimed > 0 {
 		batchSeconds.Observe(time.Since(start).Seconds())
 		refinedTotal.Add(float64(len(res.Refined)))
+		duplicatesTotal.Add(float64(res.Duplicates))
+		if r.Changed != nil && len(res.Tenants) > 0 {
+			r.Changed(ctx, res.Tenants)
+		}
 		quarantinedTotal.WithLabelValues(store.RefineStage).Add(float64(res.Quarantined))
-		r.Log.Debug("refine batch", "claimed", res.Claimed, "refined", len(res.Refined), "quarantined", res.Quarantined,
+		r.Log.Debug("refine batch", "claimed", res.Claimed, "refined", len(res.Refined), "duplicates", res.Duplicates, "quarantined", res.Quarantined,
 			"duration", time.Since(start))
 		if len(res.Refined) > 0 && r.Broker != nil {
 			// Silver is committed; a failed announcement only delays what

@@ -179,7 +179,7 @@ func (db *DB) MigrationsPending(ctx context.Context) (int, error) {
 }
 
 // PartitionedTables lists the tables partitioned by month.
-var PartitionedTables = []string{"bronze_events", "silver_security_events"}
+var PartitionedTables = []string{"bronze_events", "silver_security_events", "silver_alerts", "silver_user_activities"}
 
 // EnsurePartitions creates the monthly partitions of the time-partitioned
 // tables from last month to three months ahead.

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"net/netip"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -65,95 +63,6 @@ func (s *EventService) AppendBronze(ctx context.Context, records []scalefield.Br
 	return ids, nil
 }
 
-// FindEvents returns the caller's Silver events matching the filter, newest
-// first, with keyset pagination on (time, id).
-func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter) (*scalefield.EventPage, error) {
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	tx, tenantID, err := s.db.beginTenant(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback(ctx)
-
-	where, args := []string{"tenant_id = $1"}, []any{tenantID}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", "$"+strconv.Itoa(len(args))))
-	}
-	if len(f.Severity) > 0 {
-		sev := make([]string, len(f.Severity))
-		for i, v := range f.Severity {
-			sev[i] = string(v)
-		}
-		add("severity = ANY(?)", sev)
-	}
-	if f.From != nil {
-		add("time >= ?", *f.From)
-	}
-	if f.To != nil {
-		add("time < ?", *f.To)
-	}
-	if f.Host != nil && *f.Host != "" {
-		add("host = ?", *f.Host)
-	}
-	if f.Sourcetype != nil && *f.Sourcetype != "" {
-		add("sourcetype = ?", *f.Sourcetype)
-	}
-	if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
-		add("message ILIKE ?", "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
-	}
-
-	page := &scalefield.EventPage{}
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM silver_security_events WHERE `+strings.Join(where, " AND "), args...).
-		Scan(&page.TotalCount); err != nil {
-		return nil, fmt.Errorf("count events: %w", err)
-	}
-
-	if f.After != nil {
-		t, id, err := decodeTimeCursor(*f.After)
-		if err != nil {
-			return nil, err
-		}
-		args = append(args, t, id)
-		where = append(where, fmt.Sprintf("(time, id) < ($%d, $%d)", len(args)-1, len(args)))
-	}
-	args = append(args, f.First+1)
-	rows, err := tx.Query(ctx, `
-		SELECT id, tenant_id, bronze_id, time, received_at, host, source, sourcetype, severity,
-		       message, user_name, src_ip, dst_ip, action
-		FROM silver_security_events
-		WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY time DESC, id DESC
-		LIMIT $`+strconv.Itoa(len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("find events: %w", err)
-	}
-	events, err := pgx.CollectRows(rows, scanSecurityEvent)
-	if err != nil {
-		return nil, fmt.Errorf("find events: %w", err)
-	}
-	page.Events, page.Cursors, page.HasNextPage = trimPage(events, f.First,
-		func(e *scalefield.SecurityEvent) string { return encodeTimeCursor(e.Time, e.ID) })
-	return page, nil
-}
-
-func scanSecurityEvent(row pgx.CollectableRow) (*scalefield.SecurityEvent, error) {
-	var e scalefield.SecurityEvent
-	var src, dst *netip.Addr
-	err := row.Scan(&e.ID, &e.TenantID, &e.BronzeID, &e.Time, &e.ReceivedAt, &e.Host, &e.Source, &e.Sourcetype,
-		&e.Severity, &e.Message, &e.User, &src, &dst, &e.Action)
-	if src != nil {
-		e.SrcIP = src.String()
-	}
-	if dst != nil {
-		e.DstIP = dst.String()
-	}
-	e.Time, e.ReceivedAt = e.Time.UTC(), e.ReceivedAt.UTC()
-	return &e, err
-}
-
 // FindBronzeEvents returns the caller's Bronze records, newest first, with
 // their refinement status.
 func (s *EventService) FindBronzeEvents(ctx context.Context, f scalefield.BronzeFilter) (*scalefield.BronzePage, error) {
@@ -171,6 +80,19 @@ func (s *EventService) FindBronzeEvents(ctx context.Context, f scalefield.Bronze
 			return nil, err
 		}
 	}
+	events, err := findBronze(ctx, tx, tenantID, after, f.First+1)
+	if err != nil {
+		return nil, err
+	}
+	page := &scalefield.BronzePage{}
+	page.Events, page.Cursors, page.HasNextPage = trimPage(events, f.First,
+		func(e *scalefield.BronzeEvent) string { return encodeIDCursor(e.ID) })
+	return page, nil
+}
+
+// findBronze returns up to limit of the tenant's Bronze records with IDs
+// below before, newest first, with their refinement status.
+func findBronze(ctx context.Context, tx pgx.Tx, tenantID string, before int64, limit int) ([]*scalefield.BronzeEvent, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT b.id, b.tenant_id, b.received_at, b.kind, b.source, b.sourcetype, b.host, b.channel,
 		       b.payload, b.content_hash,
@@ -182,7 +104,7 @@ func (s *EventService) FindBronzeEvents(ctx context.Context, f scalefield.Bronze
 		LEFT JOIN quarantine q ON q.bronze_id = b.id AND q.stage = 'refine'
 		WHERE b.tenant_id = $1 AND b.id < $2
 		ORDER BY b.id DESC
-		LIMIT $3`, tenantID, after, f.First+1)
+		LIMIT $3`, tenantID, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find bronze events: %w", err)
 	}
@@ -196,10 +118,7 @@ func (s *EventService) FindBronzeEvents(ctx context.Context, f scalefield.Bronze
 	if err != nil {
 		return nil, fmt.Errorf("find bronze events: %w", err)
 	}
-	page := &scalefield.BronzePage{}
-	page.Events, page.Cursors, page.HasNextPage = trimPage(events, f.First,
-		func(e *scalefield.BronzeEvent) string { return encodeIDCursor(e.ID) })
-	return page, nil
+	return events, nil
 }
 
 func escapeLike(s string) string {

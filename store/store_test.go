@@ -61,7 +61,7 @@ func MustAppend(t *testing.T, b *bundle, tenantID string, payloads ...string) []
 func MustRefineAll(t *testing.T, b *bundle) {
 	t.Helper()
 	for {
-		res, err := b.refine.RefineBatch(context.Background(), 100, pipeline.NormalizeHEC)
+		res, err := b.refine.RefineBatch(context.Background(), 100, hecProcessor())
 		if err != nil {
 			t.Fatalf("refine: %v", err)
 		}
@@ -134,7 +134,7 @@ func TestConcurrentRefinersDoEachRecordOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				res, err := b.refine.RefineBatch(context.Background(), 25, pipeline.NormalizeHEC)
+				res, err := b.refine.RefineBatch(context.Background(), 25, hecProcessor())
 				if err != nil {
 					t.Errorf("refine: %v", err)
 					return
@@ -262,7 +262,7 @@ func TestRefineQuarantinesWhatPostgreSQLRefusesAndKeepsTheBatch(t *testing.T) {
 		}
 		return e, err
 	}
-	res, err := b.refine.RefineBatch(context.Background(), 10, normalize)
+	res, err := b.refine.RefineBatch(context.Background(), 10, &pipeline.Processor{Config: pipeline.DefaultProcessConfig(), Normalize: normalize})
 	if err != nil {
 		t.Fatalf("refine: %v", err)
 	}
@@ -319,4 +319,10 @@ func TestQuarantineListAndReprocess(t *testing.T) {
 	if _, err := b.events.ReprocessQuarantine(ctx, []string{"x"}, nil); scalefield.ErrorCode(err) != scalefield.EINVALID {
 		t.Errorf("malformed id: %v, want EINVALID", err)
 	}
+}
+
+// hecProcessor refines HEC records the way the refine stage does, without
+// enrichment.
+func hecProcessor() *pipeline.Processor {
+	return &pipeline.Processor{Config: pipeline.DefaultProcessConfig(), Normalize: pipeline.NormalizeHEC}
 }

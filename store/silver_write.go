@@ -1,0 +1,562 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	scalefield "github.com/scalefield/scalefield"
+)
+
+// dedupKey identifies one distinct event of a tenant: the key the refine
+// stage computed and the day of the event's time.
+type dedupKey struct {
+	tenantID string
+	key      string
+	window   time.Time
+}
+
+func keyOf(e *scalefield.SecurityEvent) dedupKey {
+	return dedupKey{e.TenantID, e.DedupKey, e.Time.UTC().Truncate(24 * time.Hour)}
+}
+
+// dupLink is a Bronze record folded into an existing Silver event.
+type dupLink struct {
+	e                   *scalefield.SecurityEvent
+	targetTime          time.Time
+	targetID            int64
+	targetInThisBatchOf *scalefield.SecurityEvent
+	// counted is true when the copy is already in the target's dup_count
+	// (the target was copied in by the same batch).
+	counted bool
+}
+
+// silverWrite accumulates what one refine transaction wrote.
+type silverWrite struct {
+	winners  []*scalefield.SecurityEvent
+	dups     []dupLink
+	rejected []quarantineRow
+	// lastSeen is the latest receipt of a copy of each winner, by ID.
+	lastSeen map[int64]time.Time
+}
+
+func (w *silverWrite) tenants() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range w.winners {
+		if !seen[e.TenantID] {
+			seen[e.TenantID] = true
+			out = append(out, e.TenantID)
+		}
+	}
+	for _, d := range w.dups {
+		if !seen[d.e.TenantID] {
+			seen[d.e.TenantID] = true
+			out = append(out, d.e.TenantID)
+		}
+	}
+	return out
+}
+
+// writeSilverIsolating writes the events with their dedup keys in one
+// savepoint; when PostgreSQL refuses a value (a data or constraint error),
+// it writes them one by one under savepoints instead, so the event it
+// refuses is quarantined with the reason and the rest of the batch is kept.
+func writeSilverIsolating(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent) (*silverWrite, error) {
+	w := &silverWrite{lastSeen: map[int64]time.Time{}}
+	err := w.writeSavepoint(ctx, tx, events)
+	if err == nil || !isDataError(err) {
+		return w, err
+	}
+	*w = silverWrite{lastSeen: map[int64]time.Time{}}
+	for _, e := range events {
+		err := w.writeSavepoint(ctx, tx, []*scalefield.SecurityEvent{e})
+		switch {
+		case err == nil:
+		case isDataError(err):
+			var pgErr *pgconn.PgError
+			errors.As(err, &pgErr)
+			w.rejected = append(w.rejected, quarantineRow{e.TenantID, e.BronzeID, e.ReceivedAt, "storing the Silver event: " + pgErr.Message})
+		default:
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+func (w *silverWrite) writeSavepoint(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent) error {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("refine: savepoint: %w", err)
+	}
+	nw, nd := len(w.winners), len(w.dups)
+	if err := w.write(ctx, sp, events); err != nil {
+		_ = sp.Rollback(ctx)
+		w.winners, w.dups = w.winners[:nw], w.dups[:nd]
+		return err
+	}
+	return sp.Commit(ctx)
+}
+
+// write deduplicates the events against each other and against the keys
+// already stored, reserves IDs for the distinct ones, stores their keys and
+// copies them into Silver.
+func (w *silverWrite) write(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	// Copies within the batch fold into the first.
+	first := make(map[dedupKey]*scalefield.SecurityEvent, len(events))
+	var candidates []*scalefield.SecurityEvent
+	var inBatch []dupLink
+	for _, e := range events {
+		k := keyOf(e)
+		if f, ok := first[k]; ok {
+			inBatch = append(inBatch, dupLink{e: e, targetInThisBatchOf: f})
+			continue
+		}
+		first[k] = e
+		candidates = append(candidates, e)
+	}
+
+	ids, err := reserveSilverIDs(ctx, tx, len(candidates))
+	if err != nil {
+		return err
+	}
+	n := len(candidates)
+	tenants, keys, windows, times := make([]string, n), make([][]byte, n), make([]time.Time, n), make([]time.Time, n)
+	for i, e := range candidates {
+		e.ID = ids[i]
+		k := keyOf(e)
+		tenants[i], keys[i], windows[i], times[i] = k.tenantID, []byte(k.key), k.window, e.Time
+	}
+	rows, err := tx.Query(ctx, `
+		INSERT INTO silver_dedup (tenant_id, dedup_key, window_start, event_time, event_id)
+		SELECT * FROM unnest($1::uuid[], $2::bytea[], $3::timestamptz[], $4::timestamptz[], $5::bigint[])
+		ON CONFLICT DO NOTHING
+		RETURNING event_id`, tenants, keys, windows, times, ids)
+	if err != nil {
+		return fmt.Errorf("refine: dedup keys: %w", err)
+	}
+	inserted, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("refine: dedup keys: %w", err)
+	}
+	isNew := make(map[int64]bool, len(inserted))
+	for _, id := range inserted {
+		isNew[id] = true
+	}
+	var winners, losers []*scalefield.SecurityEvent
+	for _, e := range candidates {
+		if isNew[e.ID] {
+			winners = append(winners, e)
+		} else {
+			losers = append(losers, e)
+		}
+	}
+	// Copies of events stored earlier: find what they copy.
+	target := map[dedupKey][2]any{}
+	if len(losers) > 0 {
+		n := len(losers)
+		lt, lk, lw := make([]string, n), make([][]byte, n), make([]time.Time, n)
+		for i, e := range losers {
+			k := keyOf(e)
+			lt[i], lk[i], lw[i] = k.tenantID, []byte(k.key), k.window
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT d.tenant_id, d.dedup_key, d.window_start, d.event_time, d.event_id
+			FROM silver_dedup d
+			JOIN unnest($1::uuid[], $2::bytea[], $3::timestamptz[]) AS k(tenant_id, dedup_key, window_start)
+			  ON d.tenant_id = k.tenant_id AND d.dedup_key = k.dedup_key AND d.window_start = k.window_start`, lt, lk, lw)
+		if err != nil {
+			return fmt.Errorf("refine: find duplicates: %w", err)
+		}
+		var tenant string
+		var key []byte
+		var window, t time.Time
+		var id int64
+		_, err = pgx.ForEachRow(rows, []any{&tenant, &key, &window, &t, &id}, func() error {
+			target[dedupKey{tenant, string(key), window.UTC()}] = [2]any{t, id}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("refine: find duplicates: %w", err)
+		}
+	}
+	linkTo := func(e *scalefield.SecurityEvent) (dupLink, error) {
+		tg, ok := target[keyOf(e)]
+		if !ok {
+			return dupLink{}, fmt.Errorf("refine: dedup key of bronze record %d vanished", e.BronzeID)
+		}
+		return dupLink{e: e, targetTime: tg[0].(time.Time), targetID: tg[1].(int64)}, nil
+	}
+	for _, e := range losers {
+		d, err := linkTo(e)
+		if err != nil {
+			return err
+		}
+		w.dups = append(w.dups, d)
+	}
+	for _, d := range inBatch {
+		f := d.targetInThisBatchOf
+		if isNew[f.ID] {
+			f.DupCount++
+			if d.e.ReceivedAt.After(w.lastSeen[f.ID]) {
+				w.lastSeen[f.ID] = d.e.ReceivedAt
+			}
+			w.dups = append(w.dups, dupLink{e: d.e, targetTime: f.Time, targetID: f.ID, counted: true})
+			continue
+		}
+		link, err := linkTo(f)
+		if err != nil {
+			return err
+		}
+		link.e = d.e
+		w.dups = append(w.dups, link)
+	}
+	if err := copySilver(ctx, tx, winners, w.lastSeen); err != nil {
+		return err
+	}
+	w.winners = append(w.winners, winners...)
+	return nil
+}
+
+func reserveSilverIDs(ctx context.Context, tx pgx.Tx, n int) ([]int64, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('silver_security_events', 'id')) FROM generate_series(1, $1)`, n)
+	if err != nil {
+		return nil, fmt.Errorf("refine: reserve ids: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("refine: reserve ids: %w", err)
+	}
+	return ids, nil
+}
+
+var silverColumns = []string{"id", "tenant_id", "bronze_id", "time", "received_at", "host", "source", "sourcetype",
+	"severity", "message", "user_name", "src_ip", "dst_ip", "action", "class_uid", "activity_id", "activity_name",
+	"status", "src_port", "dst_port", "src_hostname", "dst_hostname", "device", "vendor_event_id", "db_name",
+	"db_statement", "db_object", "db_rows", "finding_uid", "finding_title", "src_country", "dst_country",
+	"enrichment", "threat_matched", "risk_score", "quality", "quality_flags", "warnings", "dedup_key", "dup_count",
+	"last_seen_at"}
+
+// enrichmentDoc is the JSON kept in silver_security_events.enrichment.
+type enrichmentDoc struct {
+	SrcGeo  *scalefield.Geo           `json:"src_geo,omitempty"`
+	DstGeo  *scalefield.Geo           `json:"dst_geo,omitempty"`
+	Threats []scalefield.ThreatMatch  `json:"threats,omitempty"`
+	User    *scalefield.UserContext   `json:"user,omitempty"`
+}
+
+func enrichmentOf(e *scalefield.SecurityEvent) ([]byte, error) {
+	if e.SrcGeo == nil && e.DstGeo == nil && len(e.ThreatMatch) == 0 && e.UserContext == nil {
+		return nil, nil
+	}
+	return json.Marshal(enrichmentDoc{e.SrcGeo, e.DstGeo, e.ThreatMatch, e.UserContext})
+}
+
+func geoCountry(g *scalefield.Geo) string {
+	if g == nil {
+		return ""
+	}
+	return g.Country
+}
+
+func nullInt(v int) *int {
+	if v == 0 {
+		return nil
+	}
+	return &v
+}
+
+func copySilver(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent, lastSeen map[int64]time.Time) error {
+	if len(events) == 0 {
+		return nil
+	}
+	i := 0
+	var rowErr error
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"silver_security_events"}, silverColumns, pgx.CopyFromFunc(func() ([]any, error) {
+		if i == len(events) {
+			return nil, nil
+		}
+		e := events[i]
+		i++
+		enr, err := enrichmentOf(e)
+		if err != nil {
+			rowErr = err
+			return nil, err
+		}
+		var dbRows *int64
+		if e.DBRows != 0 || e.ClassUID == scalefield.ClassDatastoreActivity {
+			dbRows = &e.DBRows
+		}
+		var last *time.Time
+		if t, ok := lastSeen[e.ID]; ok {
+			last = &t
+		}
+		return []any{e.ID, e.TenantID, e.BronzeID, e.Time, e.ReceivedAt, e.Host, e.Source, e.Sourcetype,
+			string(e.Severity), e.Message, e.User, parseAddr(e.SrcIP), parseAddr(e.DstIP), e.Action, e.ClassUID,
+			e.ActivityID, e.ActivityName, e.Status, nullInt(e.SrcPort), nullInt(e.DstPort), e.SrcHostname,
+			e.DstHostname, e.Device, e.VendorEventID, e.DBName, e.DBStatement, e.DBObject, dbRows, e.FindingUID,
+			e.FindingTitle, geoCountry(e.SrcGeo), geoCountry(e.DstGeo), enr, len(e.ThreatMatch) > 0,
+			float32(e.RiskScore), float32(e.Quality), nonNil(e.QualityFlags), nonNil(e.Warnings),
+			[]byte(e.DedupKey), max(e.DupCount, 1), last}, nil
+	}))
+	if rowErr != nil {
+		return fmt.Errorf("refine: encode enrichment: %w", rowErr)
+	}
+	if err != nil {
+		return fmt.Errorf("refine: copy silver: %w", err)
+	}
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// finish records the duplicates, the alerts and user activities of the new
+// events, and adds the batch to Gold.
+func (w *silverWrite) finish(ctx context.Context, tx pgx.Tx) error {
+	if err := w.recordDuplicates(ctx, tx); err != nil {
+		return err
+	}
+	if err := insertAlerts(ctx, tx, w.winners); err != nil {
+		return err
+	}
+	if err := insertUserActivities(ctx, tx, w.winners); err != nil {
+		return err
+	}
+	deltas := goldDeltas{}
+	for _, e := range w.winners {
+		deltas.addEvent(factsOf(e), 1)
+	}
+	for _, d := range w.dups {
+		deltas.addDuplicate(d.e.TenantID, d.targetTime, 1)
+	}
+	if err := deltas.apply(ctx, tx); err != nil {
+		return err
+	}
+	return upsertUserRisk(ctx, tx, w.winners)
+}
+
+func (w *silverWrite) recordDuplicates(ctx context.Context, tx pgx.Tx) error {
+	if len(w.dups) == 0 {
+		return nil
+	}
+	type target struct {
+		t  time.Time
+		id int64
+	}
+	counts := map[target]int{}
+	last := map[target]time.Time{}
+	n := len(w.dups)
+	bronzeIDs, received, tenants, times, ids := make([]int64, n), make([]time.Time, n), make([]string, n), make([]time.Time, n), make([]int64, n)
+	for i, d := range w.dups {
+		bronzeIDs[i], received[i], tenants[i], times[i], ids[i] = d.e.BronzeID, d.e.ReceivedAt, d.e.TenantID, d.targetTime, d.targetID
+		if d.counted {
+			continue
+		}
+		k := target{d.targetTime, d.targetID}
+		counts[k]++
+		if d.e.ReceivedAt.After(last[k]) {
+			last[k] = d.e.ReceivedAt
+		}
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO silver_duplicates (bronze_id, received_at, tenant_id, event_time, event_id)
+		SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[], $4::timestamptz[], $5::bigint[])
+		ON CONFLICT (bronze_id) DO NOTHING`, bronzeIDs, received, tenants, times, ids); err != nil {
+		return fmt.Errorf("refine: record duplicates: %w", err)
+	}
+	if len(counts) == 0 {
+		return nil
+	}
+	keys := make([]target, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	// A stable order keeps concurrent batches from deadlocking on rows.
+	slices.SortFunc(keys, func(a, b target) int {
+		if c := a.t.Compare(b.t); c != 0 {
+			return c
+		}
+		return int(a.id - b.id)
+	})
+	ts, tids, ns, lasts := make([]time.Time, len(keys)), make([]int64, len(keys)), make([]int32, len(keys)), make([]time.Time, len(keys))
+	for i, k := range keys {
+		ts[i], tids[i], ns[i], lasts[i] = k.t, k.id, int32(counts[k]), last[k]
+	}
+	if _, err := tx.Exec(ctx, `
+		UPDATE silver_security_events s
+		SET dup_count = s.dup_count + d.n,
+		    last_seen_at = greatest(coalesce(s.last_seen_at, s.received_at), d.last)
+		FROM unnest($1::timestamptz[], $2::bigint[], $3::int[], $4::timestamptz[]) AS d(time, id, n, last)
+		WHERE s.time = d.time AND s.id = d.id`, ts, tids, ns, lasts); err != nil {
+		return fmt.Errorf("refine: count duplicates: %w", err)
+	}
+	return nil
+}
+
+func insertAlerts(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent) error {
+	var tenants, uids, titles, sevs, devices, users []string
+	var ids []int64
+	var times []time.Time
+	var srcs []*netip.Addr
+	var risks []float32
+	for _, e := range events {
+		if e.ClassUID != scalefield.ClassDetectionFinding {
+			continue
+		}
+		title := e.FindingTitle
+		if title == "" {
+			title = e.Message
+		}
+		tenants, ids, times = append(tenants, e.TenantID), append(ids, e.ID), append(times, e.Time)
+		uids, titles, sevs = append(uids, e.FindingUID), append(titles, title), append(sevs, string(e.Severity))
+		devices, srcs, users, risks = append(devices, e.Device), append(srcs, parseAddr(e.SrcIP)), append(users, e.User), append(risks, float32(e.RiskScore))
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO silver_alerts (tenant_id, event_id, time, finding_uid, title, severity, device, src_ip, user_name, risk_score)
+		SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+		                     $7::text[], $8::inet[], $9::text[], $10::real[])`,
+		tenants, ids, times, uids, titles, sevs, devices, srcs, users, risks)
+	if err != nil {
+		return fmt.Errorf("refine: alerts: %w", err)
+	}
+	return nil
+}
+
+// userActivityClasses are the classes whose events describe what a user did.
+var userActivityClasses = map[int]bool{
+	scalefield.ClassAuthentication: true, scalefield.ClassAccountChange: true,
+	scalefield.ClassDatastoreActivity: true, scalefield.ClassProcessActivity: true,
+}
+
+func insertUserActivities(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent) error {
+	var tenants, users, activities, statuses, countries []string
+	var ids []int64
+	var classes []int32
+	var times []time.Time
+	var srcs []*netip.Addr
+	for _, e := range events {
+		if e.User == "" || !userActivityClasses[e.ClassUID] {
+			continue
+		}
+		tenants, ids, times, users = append(tenants, e.TenantID), append(ids, e.ID), append(times, e.Time), append(users, e.User)
+		classes, activities, statuses = append(classes, int32(e.ClassUID)), append(activities, e.ActivityName), append(statuses, e.Status)
+		srcs, countries = append(srcs, parseAddr(e.SrcIP)), append(countries, geoCountry(e.SrcGeo))
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO silver_user_activities (tenant_id, event_id, time, user_name, class_uid, activity, status, src_ip, src_country)
+		SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[], $4::text[], $5::int[], $6::text[],
+		                     $7::text[], $8::inet[], $9::text[])`,
+		tenants, ids, times, users, classes, activities, statuses, srcs, countries)
+	if err != nil {
+		return fmt.Errorf("refine: user activities: %w", err)
+	}
+	return nil
+}
+
+// upsertUserRisk adds the batch's events to each actor's risk profile.
+func upsertUserRisk(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent) error {
+	type agg struct {
+		events, failures, threats, high int64
+		maxRisk                         float64
+		privileged                      bool
+		first, last                     time.Time
+	}
+	type key struct{ tenant, user string }
+	profiles := map[key]*agg{}
+	for _, e := range events {
+		if e.User == "" {
+			continue
+		}
+		k := key{e.TenantID, strings.ToLower(e.User)}
+		a := profiles[k]
+		if a == nil {
+			a = &agg{first: e.Time, last: e.Time}
+			profiles[k] = a
+		}
+		a.events++
+		if e.Status == "failure" {
+			a.failures++
+		}
+		if len(e.ThreatMatch) > 0 {
+			a.threats++
+		}
+		if e.Severity == scalefield.SeverityHigh || e.Severity == scalefield.SeverityCritical {
+			a.high++
+		}
+		a.maxRisk = max(a.maxRisk, e.RiskScore)
+		a.privileged = a.privileged || e.UserContext != nil && e.UserContext.Privileged
+		if e.Time.Before(a.first) {
+			a.first = e.Time
+		}
+		if e.Time.After(a.last) {
+			a.last = e.Time
+		}
+	}
+	if len(profiles) == 0 {
+		return nil
+	}
+	keys := make([]key, 0, len(profiles))
+	for k := range profiles {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := strings.Compare(a.tenant, b.tenant); c != 0 {
+			return c
+		}
+		return strings.Compare(a.user, b.user)
+	})
+	n := len(keys)
+	tenants, users := make([]string, n), make([]string, n)
+	evs, fails, threats, highs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	risks, privs, firsts, lasts := make([]float32, n), make([]bool, n), make([]time.Time, n), make([]time.Time, n)
+	for i, k := range keys {
+		a := profiles[k]
+		tenants[i], users[i], evs[i], fails[i], threats[i], highs[i] = k.tenant, k.user, a.events, a.failures, a.threats, a.high
+		risks[i], privs[i], firsts[i], lasts[i] = float32(a.maxRisk), a.privileged, a.first, a.last
+	}
+	_, err := tx.Exec(ctx, `
+		INSERT INTO gold_user_risk_profiles AS p
+		    (tenant_id, user_name, events, failures, threat_matches, high_severity, max_risk, privileged, first_seen, last_seen)
+		SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+		                     $7::real[], $8::bool[], $9::timestamptz[], $10::timestamptz[])
+		ON CONFLICT (tenant_id, user_name) DO UPDATE SET
+		    events = p.events + EXCLUDED.events,
+		    failures = p.failures + EXCLUDED.failures,
+		    threat_matches = p.threat_matches + EXCLUDED.threat_matches,
+		    high_severity = p.high_severity + EXCLUDED.high_severity,
+		    max_risk = greatest(p.max_risk, EXCLUDED.max_risk),
+		    privileged = p.privileged OR EXCLUDED.privileged,
+		    first_seen = least(p.first_seen, EXCLUDED.first_seen),
+		    last_seen = greatest(p.last_seen, EXCLUDED.last_seen),
+		    updated_at = now()`,
+		tenants, users, evs, fails, threats, highs, risks, privs, firsts, lasts)
+	if err != nil {
+		return fmt.Errorf("refine: user risk: %w", err)
+	}
+	return nil
+}
