@@ -132,8 +132,12 @@ type FormatInfo struct {
 	// New makes a reader.
 	New Constructor
 	// Document is true for formats that are one document per file (JSON
-	// arrays, XML) rather than one record per line.
+	// arrays, XML) rather than one record per line: a follower reads them
+	// from the start and skips what it has handed out already.
 	Document bool
+	// Header is true for delimited formats whose first line names the
+	// columns: a follower passes it in Source.Header when it resumes.
+	Header bool
 }
 
 var formats = map[string]FormatInfo{}

@@ -21,18 +21,18 @@ func init() {
 // delimited file"). Only the columns this package reads are named; the
 // index is the position in the record.
 type db2Layout struct {
-	status                       int // -1: the category has no Event Status
-	database, user, authID       int
-	appID, appName               int
-	objSchema, objName, objType  int
-	statement                    int
-	activityType                 int
-	rowsModified, rowsReturned   int
-	accessAttempted, privilege   int
-	grantee                      int
-	authType                     int
-	hostname                     int
-	minFields                    int
+	status                      int // -1: the category has no Event Status
+	database, user, authID      int
+	appID, appName              int
+	objSchema, objName, objType int
+	statement                   int
+	activityType                int
+	rowsModified, rowsReturned  int
+	accessAttempted, privilege  int
+	grantee                     int
+	authType                    int
+	hostname                    int
+	minFields                   int
 }
 
 var db2Layouts = map[string]db2Layout{

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(FormatInfo{Name: FormatOracleCSV, Engine: "oracle", New: NewOracleCSV,
+	register(FormatInfo{Name: FormatOracleCSV, Engine: "oracle", New: NewOracleCSV, Header: true,
 		Describe: "UNIFIED_AUDIT_TRAIL exported as CSV with a header row (columns found by name)"})
 	register(FormatInfo{Name: FormatOracleXML, Engine: "oracle", New: NewOracleXML, Document: true,
 		Describe: "Oracle XML audit files (AUDIT_TRAIL=XML, *.xml under audit_file_dest)"})

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register(FormatInfo{Name: FormatSQLServerCSV, Engine: "sqlserver", New: NewSQLServerCSV,
+	register(FormatInfo{Name: FormatSQLServerCSV, Engine: "sqlserver", New: NewSQLServerCSV, Header: true,
 		Describe: "rows of sys.fn_get_audit_file saved as CSV with a header row (columns found by name)"})
 	register(FormatInfo{Name: FormatSQLServerJSON, Engine: "sqlserver", New: NewSQLServerJSON, Document: true,
 		Describe: "rows of sys.fn_get_audit_file as JSON: one object per line, or one array of objects (FOR JSON PATH)"})
@@ -90,7 +90,7 @@ func sqlServerRow(get func(string) string, src Source) (*scalefield.DBActivity, 
 		ClientAddr: get("client_ip"), Application: get("application_name"), Session: get("session_id"),
 		Statement: get("statement"), Object: qualify(get("schema_name"), get("object_name")),
 		ObjectType: sqlServerClassTypes[strings.ToUpper(strings.TrimSpace(get("class_type")))],
-		Status: statusSuccess, Source: src.Name}
+		Status:     statusSuccess, Source: src.Name}
 	if a.Session == "0" {
 		a.Session = ""
 	}
