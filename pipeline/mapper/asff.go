@@ -151,6 +151,9 @@ func mapFinding(in *input, rd *reader, f map[string]any) (*scalefield.SecurityEv
 
 	e.SrcIP = rd.firstIP(f, "Network.SourceIpV4", "Network.SourceIpV6")
 	e.DstIP = rd.firstIP(f, "Network.DestinationIpV4", "Network.DestinationIpV6")
+	readPort(e, &e.SrcPort, "Network.SourcePort", rd.str(f, "Network.SourcePort"))
+	readPort(e, &e.DstPort, "Network.DestinationPort", rd.str(f, "Network.DestinationPort"))
+	e.SrcHostname, e.DstHostname = rd.first(f, "Network.SourceDomain"), rd.first(f, "Network.DestinationDomain")
 	if e.SrcIP == "" && e.DstIP == "" {
 		// GuardDuty and Inspector put the addresses in the action instead.
 		remote := rd.firstIP(f, "Action.NetworkConnectionAction.RemoteIpDetails.IpAddressV4",
@@ -159,8 +162,14 @@ func mapFinding(in *input, rd *reader, f map[string]any) (*scalefield.SecurityEv
 		local := rd.firstIP(f, "Action.NetworkConnectionAction.LocalIpDetails.IpAddressV4",
 			"Action.PortProbeAction.PortProbeDetails.0.LocalIpDetails.IpAddressV4")
 		e.SrcIP, e.DstIP = remote, local
+		if e.SrcPort == 0 && e.DstPort == 0 {
+			readPort(e, &e.SrcPort, "Action.NetworkConnectionAction.RemotePortDetails.Port", rd.str(f, "Action.NetworkConnectionAction.RemotePortDetails.Port"))
+			readPort(e, &e.DstPort, "Action.NetworkConnectionAction.LocalPortDetails.Port", rd.first(f, "Action.NetworkConnectionAction.LocalPortDetails.Port",
+				"Action.PortProbeAction.PortProbeDetails.0.LocalPortDetails.Port"))
+		}
 		if strings.EqualFold(rd.str(f, "Action.NetworkConnectionAction.ConnectionDirection"), "OUTBOUND") {
 			e.SrcIP, e.DstIP = local, remote
+			e.SrcPort, e.DstPort = e.DstPort, e.SrcPort
 		}
 	}
 	e.Action = rd.str(f, "Action.ActionType")
@@ -170,8 +179,50 @@ func mapFinding(in *input, rd *reader, f map[string]any) (*scalefield.SecurityEv
 			e.Source = "AWS Security Hub"
 		}
 	}
+	e.Device = device(rd.first(f, "CompanyName"), rd.first(f, "ProductName"))
+	if e.Device == "" {
+		e.Device = asffProduct(rd.str(f, "ProductArn"))
+	}
+	e.FindingUID, e.FindingTitle = rd.str(f, "Id"), title
+	created, updated := rd.str(f, "CreatedAt"), rd.str(f, "UpdatedAt")
+	activity := findingCreate
+	switch wf := strings.ToUpper(rd.first(f, "Workflow.Status", "WorkflowState")); {
+	case strings.EqualFold(rd.str(f, "RecordState"), "ARCHIVED") || wf == "RESOLVED" || wf == "SUPPRESSED":
+		activity = findingClose
+	case wf == "NOTIFIED" || updated != "" && created != "" && updated != created:
+		activity = findingUpdate
+	}
+	classify(e, scalefield.ClassDetectionFinding, activity, "")
+	// Security Hub updates a finding in place under its Id; each import
+	// is the finding as of UpdatedAt.
+	if e.FindingUID != "" {
+		e.VendorEventID = findingEventID(e.FindingUID, firstNonEmpty(updated, created))
+	}
 	if rd.err != nil {
 		return nil, rd.err
 	}
 	return finish("asff", in, e)
+}
+
+// asffProducts name the AWS integrations by their ProductArn suffix.
+var asffProducts = map[string]string{
+	"aws/securityhub": "AWS Security Hub", "aws/guardduty": "Amazon GuardDuty", "aws/inspector": "Amazon Inspector",
+	"aws/macie": "Amazon Macie", "aws/access-analyzer": "AWS IAM Access Analyzer", "aws/config": "AWS Config",
+	"aws/firewall-manager": "AWS Firewall Manager", "aws/health": "AWS Health", "aws/ssm-patch-manager": "AWS Systems Manager Patch Manager",
+}
+
+// asffProduct names the product of a ProductArn
+// ("arn:aws:securityhub:us-east-1::product/aws/guardduty" → Amazon
+// GuardDuty; other companies' as "company product"), AWS Security Hub
+// when there is none.
+func asffProduct(arn string) string {
+	_, p, ok := strings.Cut(arn, ":product/")
+	if !ok || p == "" {
+		return "AWS Security Hub"
+	}
+	if name, ok := asffProducts[p]; ok {
+		return name
+	}
+	company, product, _ := strings.Cut(p, "/")
+	return device(company, product)
 }

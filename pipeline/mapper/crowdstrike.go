@@ -68,13 +68,25 @@ func mapCrowdStrike(in *input, o map[string]any) (*scalefield.SecurityEvent, err
 		if e.Time.IsZero() {
 			e.Time = rd.firstTime(o, "event.ProcessStartTime", "event.ContextTimeStamp")
 		}
+		e.FindingTitle = rd.first(o, "event.DetectName", "event.Name")
+		// A detection is reported once, under its ID.
+		e.FindingUID = rd.first(o, "event.DetectId", "event.CompositeId")
+		e.VendorEventID = e.FindingUID
+		classify(e, scalefield.ClassDetectionFinding, findingCreate, "")
 	case "AuthActivityAuditEvent", "UserActivityAuditEvent":
 		e.Severity = scalefield.SeverityInfo
 		op := rd.first(o, "event.OperationName")
 		e.Message = strings.TrimSpace(typ + ": " + rd.first(o, "event.ServiceName") + " " + op)
-		if s := rd.str(o, "event.Success"); strings.EqualFold(s, "false") {
+		switch s := rd.str(o, "event.Success"); {
+		case strings.EqualFold(s, "false"):
 			e.Severity = scalefield.SeverityLow
 			e.Message += " (failed)"
+			e.Status = statusFailure
+		case strings.EqualFold(s, "true"):
+			e.Status = statusSuccess
+		}
+		if typ == "AuthActivityAuditEvent" {
+			classify(e, scalefield.ClassAuthentication, crowdStrikeAuthActivity(op), op)
 		}
 		e.User = rd.first(o, "event.UserId")
 		e.SrcIP = rd.ip(o, "event.UserIp")
@@ -93,8 +105,21 @@ func mapCrowdStrike(in *input, o map[string]any) (*scalefield.SecurityEvent, err
 	if in.source == "" {
 		e.Source = "CrowdStrike Falcon"
 	}
+	e.Device = "CrowdStrike Falcon"
 	if rd.err != nil {
 		return nil, rd.err
 	}
 	return finish("crowdstrike", in, e)
+}
+
+// crowdStrikeAuthActivity reads an AuthActivityAuditEvent's OperationName
+// as an Authentication activity: sign-ins are Logon, sign-outs Logoff.
+func crowdStrikeAuthActivity(op string) int {
+	switch l := strings.ToLower(op); {
+	case strings.Contains(l, "logout") || strings.Contains(l, "logoff") || strings.Contains(l, "signout"):
+		return authLogoff
+	case strings.Contains(l, "authenticate") || strings.Contains(l, "login") || strings.Contains(l, "logon"):
+		return authLogon
+	}
+	return activityOther
 }

@@ -115,8 +115,53 @@ func mapDefender(in *input, o map[string]any) (*scalefield.SecurityEvent, error)
 			e.Source = "Microsoft Defender"
 		}
 	}
+	e.Device = defenderDevice(rd, o)
+	e.FindingTitle = rd.str(o, "title")
+	e.FindingUID = rd.first(o, "id", "providerAlertId")
+	st := rd.str(o, "status")
+	classify(e, scalefield.ClassDetectionFinding, findingActivity(defenderFindingStatus, st), st)
+	// Alerts are polled again as they change, under the same id: each
+	// poll is the alert as of its last update.
+	if e.FindingUID != "" {
+		e.VendorEventID = findingEventID(e.FindingUID, rd.first(o, "lastUpdateDateTime", "lastUpdateTime", "lastModifiedDateTime"))
+	}
 	if rd.err != nil {
 		return nil, rd.err
 	}
 	return finish("defender", in, e)
+}
+
+// defenderFindingStatus maps alert status (v2, v1 and Defender for
+// Endpoint spellings) to the finding's activity.
+var defenderFindingStatus = map[string]int{
+	"new": findingCreate, "newalert": findingCreate, "unknown": findingCreate,
+	"inprogress": findingUpdate, "resolved": findingClose,
+}
+
+// defenderServices names the products behind Graph v2 serviceSource.
+var defenderServices = map[string]string{
+	"microsoftdefenderforendpoint": "Microsoft Defender for Endpoint", "microsoftdefenderforidentity": "Microsoft Defender for Identity",
+	"microsoftdefenderforcloudapps": "Microsoft Defender for Cloud Apps", "microsoftdefenderforoffice365": "Microsoft Defender for Office 365",
+	"microsoft365defender": "Microsoft 365 Defender", "microsoftdefenderxdr": "Microsoft Defender XDR",
+	"microsoftdefenderforcloud": "Microsoft Defender for Cloud", "azureadidentityprotection": "Microsoft Entra ID Protection",
+	"microsoftsentinel": "Microsoft Sentinel", "microsoftappgovernance": "Microsoft App Governance",
+}
+
+// defenderDevice names the product that raised the alert: v2's
+// serviceSource, v1's vendorInformation, else Defender for Endpoint (the
+// alert API's only product) or Microsoft Defender.
+func defenderDevice(rd *reader, o map[string]any) string {
+	if s := rd.str(o, "serviceSource"); s != "" {
+		if d, ok := defenderServices[strings.ToLower(s)]; ok {
+			return d
+		}
+		return "Microsoft " + s
+	}
+	if p := rd.first(o, "vendorInformation.provider"); p != "" {
+		return device(rd.first(o, "vendorInformation.vendor"), p)
+	}
+	if has(o, "alertCreationTime") {
+		return "Microsoft Defender for Endpoint"
+	}
+	return "Microsoft Defender"
 }

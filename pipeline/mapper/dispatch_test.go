@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -136,10 +137,29 @@ func want(w scalefield.SecurityEvent) func(t *testing.T, e *scalefield.SecurityE
 			got.Source = ""
 		}
 		got.Sourcetype = ""
-		if got != w {
+		if reflect.DeepEqual(ocsfPart(w), ocsfPart(scalefield.SecurityEvent{})) {
+			clearOCSF(&got) // the case checks the other fields only
+		}
+		if !reflect.DeepEqual(got, w) {
 			t.Errorf("got  %+v\nwant %+v", got, w)
 		}
 	}
+}
+
+// ocsfPart returns the OCSF fields of e.
+func ocsfPart(e scalefield.SecurityEvent) scalefield.SecurityEvent {
+	return scalefield.SecurityEvent{ClassUID: e.ClassUID, ActivityID: e.ActivityID, ActivityName: e.ActivityName,
+		Status: e.Status, SrcPort: e.SrcPort, DstPort: e.DstPort, SrcHostname: e.SrcHostname, DstHostname: e.DstHostname,
+		Device: e.Device, VendorEventID: e.VendorEventID, DBName: e.DBName, DBStatement: e.DBStatement,
+		DBObject: e.DBObject, DBRows: e.DBRows, FindingUID: e.FindingUID, FindingTitle: e.FindingTitle, Warnings: e.Warnings}
+}
+
+// clearOCSF zeroes the OCSF fields of e.
+func clearOCSF(e *scalefield.SecurityEvent) {
+	e.ClassUID, e.ActivityID, e.ActivityName, e.Status = 0, 0, "", ""
+	e.SrcPort, e.DstPort, e.SrcHostname, e.DstHostname = 0, 0, "", ""
+	e.Device, e.VendorEventID, e.DBName, e.DBStatement, e.DBObject, e.DBRows = "", "", "", "", "", 0
+	e.FindingUID, e.FindingTitle, e.Warnings = "", "", nil
 }
 
 // TestSharedSamples maps every line of the shared corpora in each way it
@@ -212,7 +232,8 @@ func TestPlainHECShortcut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *fast != *want {
+		clearOCSF(fast) // NormalizeHEC leaves them empty
+		if !reflect.DeepEqual(*fast, *want) {
 			t.Errorf("%s: shortcut gives %+v, NormalizeHEC %+v", p, *fast, *want)
 		}
 	}

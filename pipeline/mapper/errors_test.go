@@ -144,7 +144,7 @@ func TestMalformed(t *testing.T) {
 		{"hec blank after cleaning", KindHEC, "", hec(`"\u0000 \u0000"`), `event is blank`},
 		{"hec generic bad address", KindHEC, "", hec(`{"message":"m","src_ip":"nope"}`), `field "src_ip": "nope" is not an IP address`},
 		{"raw blank line", KindHECRaw, "", " \r\n", `hec-raw: line is blank`},
-		{"unknown kind", "netflow", "", `x`, `record kind "netflow" is not one of hec, hec-raw, syslog`},
+		{"unknown kind", "netflow", "", `x`, `record kind "netflow" is not one of hec, hec-raw, syslog, gather`},
 		{"records of one vendor", KindHEC, "", hec(`{"records":[{"AlertName":"a","AlertSeverity":"Low"},{"AlertName":"b","AlertSeverity":"Low"}]}`),
 			`azure-sentinel: 2 records in one event; only events with one record are mapped (the record stays in Bronze)`},
 	}

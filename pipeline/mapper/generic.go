@@ -49,6 +49,23 @@ type FieldMapping struct {
 	Host     []string `json:"host,omitempty"`
 	Action   []string `json:"action,omitempty"`
 
+	// The OCSF fields, all optional. ClassUID and ActivityID paths hold
+	// numbers (a class Silver assigns, an activity 0-99); Status a word
+	// read through StatusMap, else as success/failure words; ports
+	// numbers 0-65535. A value that cannot be read is left out with a
+	// warning on the event (it lowers the quality score) rather than an
+	// error. Without a class path the event is a Base event.
+	ClassUID      []string `json:"class_uid,omitempty"`
+	ActivityID    []string `json:"activity_id,omitempty"`
+	ActivityName  []string `json:"activity_name,omitempty"`
+	Status        []string `json:"status,omitempty"`
+	SrcPort       []string `json:"src_port,omitempty"`
+	DstPort       []string `json:"dst_port,omitempty"`
+	SrcHostname   []string `json:"src_hostname,omitempty"`
+	DstHostname   []string `json:"dst_hostname,omitempty"`
+	Device        []string `json:"device,omitempty"`
+	VendorEventID []string `json:"vendor_event_id,omitempty"`
+
 	// TimeFormat is TimeAuto (""), TimeUnix, TimeUnixMilli, TimeUnixMicro,
 	// TimeUnixNano, TimeRFC3339, or a Go time layout with a date; a layout
 	// without a zone reads UTC.
@@ -58,6 +75,8 @@ type FieldMapping struct {
 	// read them: a number on the 0-10 scale or a usual word; other words
 	// are unknown.
 	SeverityMap map[string]scalefield.Severity `json:"severity_map,omitempty"`
+	// StatusMap maps source values (any case) to "success" or "failure".
+	StatusMap map[string]string `json:"status_map,omitempty"`
 }
 
 // Validate checks the mapping: at least one path, no empty path or path
@@ -94,6 +113,14 @@ func (m *FieldMapping) Validate() error {
 			errs = append(errs, fmt.Errorf("severity map: %q maps to %q, which is not a severity", k, v))
 		}
 	}
+	for k, v := range m.StatusMap {
+		if strings.TrimSpace(k) == "" {
+			errs = append(errs, errors.New("status map has an empty value"))
+		}
+		if v != statusSuccess && v != statusFailure {
+			errs = append(errs, fmt.Errorf("status map: %q maps to %q, which is neither success nor failure", k, v))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -104,7 +131,10 @@ type namedPaths struct {
 
 func (m *FieldMapping) fields() []namedPaths {
 	return []namedPaths{{"time", &m.Time}, {"message", &m.Message}, {"severity", &m.Severity}, {"user", &m.User},
-		{"src_ip", &m.SrcIP}, {"dst_ip", &m.DstIP}, {"host", &m.Host}, {"action", &m.Action}}
+		{"src_ip", &m.SrcIP}, {"dst_ip", &m.DstIP}, {"host", &m.Host}, {"action", &m.Action},
+		{"class_uid", &m.ClassUID}, {"activity_id", &m.ActivityID}, {"activity_name", &m.ActivityName}, {"status", &m.Status},
+		{"src_port", &m.SrcPort}, {"dst_port", &m.DstPort}, {"src_hostname", &m.SrcHostname}, {"dst_hostname", &m.DstHostname},
+		{"device", &m.Device}, {"vendor_event_id", &m.VendorEventID}}
 }
 
 // normalized returns a copy with trimmed paths and lowercase severity keys.
@@ -120,6 +150,10 @@ func (m *FieldMapping) normalized() FieldMapping {
 	c.SeverityMap = make(map[string]scalefield.Severity, len(m.SeverityMap))
 	for k, v := range m.SeverityMap {
 		c.SeverityMap[strings.ToLower(strings.TrimSpace(k))] = v
+	}
+	c.StatusMap = make(map[string]string, len(m.StatusMap))
+	for k, v := range m.StatusMap {
+		c.StatusMap[strings.ToLower(strings.TrimSpace(k))] = v
 	}
 	return c
 }
@@ -163,6 +197,7 @@ func (m *FieldMapping) apply(in *input, sourcetype string, o map[string]any, raw
 	if _, p := m.value(o, m.DstIP); p != "" {
 		e.DstIP = rd.ip(o, p)
 	}
+	m.applyOCSF(rd, e, str, o)
 	if rd.err != nil {
 		return nil, rd.err
 	}
@@ -237,4 +272,65 @@ func (m *FieldMapping) readSeverity(rd *reader, v any, path string) scalefield.S
 		return sev
 	}
 	return scalefield.SeverityUnknown
+}
+
+// applyOCSF reads the optional OCSF fields; what it cannot read becomes a
+// warning on the event.
+func (m *FieldMapping) applyOCSF(rd *reader, e *scalefield.SecurityEvent, str func([]string) string, o map[string]any) {
+	e.SrcHostname, e.DstHostname = str(m.SrcHostname), str(m.DstHostname)
+	e.Device, e.VendorEventID = str(m.Device), str(m.VendorEventID)
+	readOCSFText(e, pathOf(m, o, m.ClassUID), str(m.ClassUID), str(m.ActivityID), str(m.ActivityName))
+	if _, p := m.value(o, m.SrcPort); p != "" {
+		readPort(e, &e.SrcPort, p, rd.str(o, p))
+	}
+	if _, p := m.value(o, m.DstPort); p != "" {
+		readPort(e, &e.DstPort, p, rd.str(o, p))
+	}
+	if _, p := m.value(o, m.Status); p != "" {
+		v := rd.str(o, p)
+		st, ok := m.StatusMap[strings.ToLower(v)]
+		if !ok {
+			st = outcome(v)
+		}
+		if st == "" {
+			warnf(e, fmt.Sprintf("%s %q is neither success nor failure", p, clean(v, 64)))
+		}
+		e.Status = st
+	}
+}
+
+// pathOf names the first of paths holding a value, for warnings.
+func pathOf(m *FieldMapping, o map[string]any, paths []string) string {
+	_, p := m.value(o, paths)
+	return p
+}
+
+// readOCSFText reads a class UID, an activity ID and an activity name
+// given as text (from a field mapping or an HEC event's well-known keys).
+// A class Silver does not assign, or an activity outside 0-99, is left out
+// with a warning; an activity name alone names an Other activity.
+func readOCSFText(e *scalefield.SecurityEvent, classField, class, activity, name string) {
+	if class == "" {
+		return
+	}
+	c, err := strconv.Atoi(strings.TrimSpace(class))
+	if err != nil || !knownClass(c) {
+		warnf(e, fmt.Sprintf("%s %q is not an OCSF class Silver assigns", classField, clean(class, 64)))
+		return
+	}
+	a := activityUnknown
+	if activity != "" {
+		n, err := strconv.Atoi(strings.TrimSpace(activity))
+		if err != nil || n < 0 || n > activityOther {
+			warnf(e, fmt.Sprintf("activity %q is not an OCSF activity ID (0-99)", clean(activity, 64)))
+		} else {
+			a = n
+		}
+	} else if name != "" {
+		a = activityOther
+	}
+	classify(e, c, a, name)
+	if name != "" && a != activityOther && activityName(c, a) == "" {
+		e.ActivityName = name // an activity this table does not name
+	}
 }

@@ -28,6 +28,10 @@ const (
 	rfc5424Samples = "../../testdata/syslog/rfc5424-examples.log"
 	syslogCEFLines = "../parse/testdata/syslog-cef.log"
 	rfc3164Lines   = "../parse/testdata/rfc3164-variants.log"
+	// Lines written to show the OCSF classification: sshd, PAM, sudo and su
+	// authentication over syslog, and CEF records of each class.
+	syslogAuthLines = "testdata/classify/syslog-auth.log"
+	cefClassLines   = "testdata/classify/cef-classes.log"
 )
 
 // goldenEvent is a SecurityEvent as the golden files show it.
@@ -42,6 +46,24 @@ type goldenEvent struct {
 	SrcIP      string `json:"srcIp,omitempty"`
 	DstIP      string `json:"dstIp,omitempty"`
 	Action     string `json:"action,omitempty"`
+
+	ClassUID      int      `json:"classUid"`
+	ActivityID    int      `json:"activityId"`
+	ActivityName  string   `json:"activityName"`
+	Status        string   `json:"status,omitempty"`
+	SrcPort       int      `json:"srcPort,omitempty"`
+	DstPort       int      `json:"dstPort,omitempty"`
+	SrcHostname   string   `json:"srcHostname,omitempty"`
+	DstHostname   string   `json:"dstHostname,omitempty"`
+	Device        string   `json:"device,omitempty"`
+	VendorEventID string   `json:"vendorEventId,omitempty"`
+	DBName        string   `json:"dbName,omitempty"`
+	DBStatement   string   `json:"dbStatement,omitempty"`
+	DBObject      string   `json:"dbObject,omitempty"`
+	DBRows        int64    `json:"dbRows,omitempty"`
+	FindingUID    string   `json:"findingUid,omitempty"`
+	FindingTitle  string   `json:"findingTitle,omitempty"`
+	Warnings      []string `json:"warnings,omitempty"`
 }
 
 // goldenResult is what one input mapped to.
@@ -60,6 +82,10 @@ func result(e *scalefield.SecurityEvent, route string, err error) goldenResult {
 	return goldenResult{Route: route, Event: &goldenEvent{
 		Time: e.Time.Format(time.RFC3339Nano), Host: e.Host, Source: e.Source, Sourcetype: e.Sourcetype,
 		Severity: string(e.Severity), Message: e.Message, User: e.User, SrcIP: e.SrcIP, DstIP: e.DstIP, Action: e.Action,
+		ClassUID: e.ClassUID, ActivityID: e.ActivityID, ActivityName: e.ActivityName, Status: e.Status,
+		SrcPort: e.SrcPort, DstPort: e.DstPort, SrcHostname: e.SrcHostname, DstHostname: e.DstHostname,
+		Device: e.Device, VendorEventID: e.VendorEventID, DBName: e.DBName, DBStatement: e.DBStatement,
+		DBObject: e.DBObject, DBRows: e.DBRows, FindingUID: e.FindingUID, FindingTitle: e.FindingTitle, Warnings: e.Warnings,
 	}}
 }
 
@@ -199,6 +225,8 @@ func TestGoldenShared(t *testing.T) {
 		{"rfc5424-examples", rfc5424Samples, KindSyslog},
 		{"syslog-cef", syslogCEFLines, KindSyslog},
 		{"rfc3164-variants", rfc3164Lines, KindSyslog},
+		{"syslog-auth", syslogAuthLines, KindSyslog},
+		{"cef-classes", cefClassLines, KindHECRaw},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,4 +240,41 @@ func TestGoldenShared(t *testing.T) {
 			checkGolden(t, filepath.Join("testdata", "golden", "shared", tt.name+".json"), got)
 		})
 	}
+}
+
+// TestGoldenGather maps each database audit record under testdata/gather
+// (named <engine>-<what>.json) as a gather record of sourcetype
+// db:<engine>.
+func TestGoldenGather(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "gather", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engines := map[string]bool{}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		engine, _, _ := strings.Cut(name, "-")
+		engines[engine] = true
+		t.Run(name, func(t *testing.T) {
+			b := record(t, KindGather, mustRead(t, f))
+			b.Sourcetype = "db:" + engine
+			e, route, err := (*Registry)(nil).normalize(b)
+			checkGolden(t, filepath.Join("testdata", "golden", "gather", name+".json"), result(e, route, err))
+		})
+	}
+	for _, want := range []string{"postgresql", "mysql", "oracle", "sqlserver", "db2", "mongodb"} {
+		if !engines[want] {
+			t.Errorf("no gather sample for %s", want)
+		}
+	}
+}
+
+// mustRead returns the content of a file.
+func mustRead(tb testing.TB, path string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
 }

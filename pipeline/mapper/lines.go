@@ -44,7 +44,7 @@ func (r *Registry) syslog(in *input, b []byte) (*scalefield.SecurityEvent, strin
 				inner.host = s.Hostname
 			}
 			if !s.Timestamp.IsZero() {
-				inner.ref = s.Timestamp.UTC()
+				inner.ref, inner.refIsReceipt = s.Timestamp.UTC(), false
 			}
 			if e, route, ok, err := r.object(&inner, o, []byte(msg)); ok {
 				return e, route, err
@@ -68,6 +68,17 @@ func mapSyslog(in *input, s *parse.Syslog, raw []byte) (*scalefield.SecurityEven
 			e.Source = s.Cisco.Facility // "ASA", not the message ID %ASA-6-302013
 		}
 	}
+	e.Device = s.AppName
+	switch f := s.Cisco.Facility; f {
+	case "":
+	case "ASA", "FTD", "FWSM", "PIX":
+		e.Device = "Cisco " + f
+	default:
+		e.Device = "Cisco IOS" // %LINEPROTO-5-UPDOWN, %SYS-5-CONFIG_I: IOS facilities
+	}
+	// RFC 5424 MSGID names a type of message, not one message: no vendor
+	// event ID.
+	syslogAuth(e, s.AppName, s.Message)
 	e.Message = s.Message
 	if strings.TrimSpace(clean(e.Message, pipeline.MaxMessageLen)) == "" {
 		e.Message = structuredData(s.StructuredData)
@@ -182,5 +193,80 @@ func mapCEF(in *input, s *parse.Syslog, c *parse.CEF) (*scalefield.SecurityEvent
 		}
 		*f.dst = a
 	}
+	readPort(e, &e.SrcPort, "spt", get("sourcePort"))
+	readPort(e, &e.DstPort, "dpt", get("destinationPort"))
+	e.SrcHostname, e.DstHostname = get("sourceHostName"), get("destinationHostName")
+	e.Device = device(c.DeviceVendor, c.DeviceProduct)
+	e.Status = outcome(get("eventOutcome"))
+	// externalId is unique per reporting device, not across devices.
+	if x := get("externalId"); x != "" {
+		e.VendorEventID = joinID(e.Device, get("deviceHostName", "deviceAddress"), x)
+	}
+	cefClass(e, c, get)
 	return finish("cef", in, e)
+}
+
+// authWords mark an authentication event in CEF's category, signature ID
+// or name (lowercase, matched as substrings).
+var authWords = []string{"login", "logon", "logout", "logoff", "log on", "log off", "logged in", "logged on", "logged out",
+	"logged off", "sign in", "signin", "signed in", "sign-in", "sign out", "signout", "sign-out", "signed out",
+	"authenticat", "password", "credential", "kerberos"}
+
+// cefClass classifies a CEF record: Authentication when its category,
+// signature ID or name speaks of authentication; Network Activity when it
+// has both endpoints' addresses or a port; else Base.
+func cefClass(e *scalefield.SecurityEvent, c *parse.CEF, get func(...string) string) {
+	text := strings.ToLower(get("deviceEventCategory") + " " + c.SignatureID + " " + c.Name)
+	if containsAny(text, authWords) {
+		a := authLogon
+		if containsAny(text, []string{"logout", "logoff", "log off", "logged out", "logged off", "sign out", "signout", "sign-out", "signed out"}) {
+			a = authLogoff
+		}
+		classify(e, scalefield.ClassAuthentication, a, "")
+		if e.Status == "" && containsAny(text, []string{"fail", "denied", "invalid", "rejected"}) {
+			e.Status = statusFailure
+		}
+		return
+	}
+	if e.SrcIP != "" && e.DstIP != "" || e.SrcPort != 0 || e.DstPort != 0 {
+		a, name := cefNetworkActivity(e.Action)
+		classify(e, scalefield.ClassNetworkActivity, a, name)
+		return
+	}
+	classify(e, scalefield.ClassBase, activityUnknown, "")
+}
+
+// cefNetworkActivity reads the device action (act) as a Network Activity:
+// refused (deny, drop, block, reject), reset, failed, closed, opened
+// (allow, accept, permit, built), or traffic (no action, or "log"); other
+// actions are Other, named by the action.
+func cefNetworkActivity(act string) (int, string) {
+	a := strings.ToLower(act)
+	switch {
+	case a == "" || a == "log" || a == "logged" || a == "alert" || a == "detect" || a == "detectonly":
+		return networkTraffic, ""
+	case strings.Contains(a, "reset"):
+		return networkReset, ""
+	case strings.Contains(a, "not block") || strings.Contains(a, "not deny") || strings.Contains(a, "not drop"):
+		return activityOther, act
+	case containsAny(a, []string{"deny", "denied", "drop", "block", "reject", "refuse"}):
+		return networkRefuse, ""
+	case strings.Contains(a, "fail"):
+		return networkFail, ""
+	case containsAny(a, []string{"close", "teardown", "end"}):
+		return networkClose, ""
+	case containsAny(a, []string{"allow", "accept", "permit", "pass", "built", "open", "start"}):
+		return networkOpen, ""
+	}
+	return activityOther, act
+}
+
+// containsAny reports whether s contains one of subs.
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

@@ -20,6 +20,9 @@ const (
 	KindHECRaw = "hec-raw"
 	// KindSyslog is one syslog message, RFC 5424 or RFC 3164.
 	KindSyslog = "syslog"
+	// KindGather is one database audit record from a gather collector: a
+	// JSON-encoded scalefield.DBActivity, sourcetype "db:<engine>".
+	KindGather = "gather"
 )
 
 // Routes name the mapper that produced an event; tests and docs use them.
@@ -29,6 +32,7 @@ const (
 	routeCEF     = "cef"
 	routeSyslog  = "syslog"
 	routeMapping = "mapping"
+	routeGather  = "gather"
 )
 
 // Normalize maps one Bronze record onto a Silver event with the built-in
@@ -46,8 +50,10 @@ type input struct {
 	b                        *scalefield.BronzeEvent
 	host, source, sourcetype string
 	// ref is the HEC envelope time, else the syslog timestamp, else the
-	// receive time.
-	ref time.Time
+	// receive time; refIsReceipt says it is the receive time, which makes
+	// an event without a time of its own worth a warning.
+	ref          time.Time
+	refIsReceipt bool
 }
 
 // Normalize maps one Bronze record onto a Silver event, choosing the mapper
@@ -62,6 +68,7 @@ type input struct {
 //     object), else plain text as the message.
 //   - "syslog": one syslog message; CEF in its message is mapped as CEF, a
 //     JSON object that a vendor mapper claims as that vendor's.
+//   - "gather": one database audit record (scalefield.DBActivity as JSON).
 //
 // Every result has a known severity, a non-empty message, text that is
 // valid UTF-8 without NUL bytes and bounded in length, canonical IP
@@ -104,7 +111,7 @@ func (r *Registry) normalize(b *scalefield.BronzeEvent) (*scalefield.SecurityEve
 	if b == nil {
 		return nil, "", fmt.Errorf("no record")
 	}
-	in := &input{b: b, host: b.Host, source: b.Source, sourcetype: b.Sourcetype, ref: b.ReceivedAt.UTC()}
+	in := &input{b: b, host: b.Host, source: b.Source, sourcetype: b.Sourcetype, ref: b.ReceivedAt.UTC(), refIsReceipt: true}
 	switch b.Kind {
 	case KindHEC:
 		return r.hec(in)
@@ -112,8 +119,11 @@ func (r *Registry) normalize(b *scalefield.BronzeEvent) (*scalefield.SecurityEve
 		return r.hecRaw(in)
 	case KindSyslog:
 		return r.syslog(in, b.Payload)
+	case KindGather:
+		e, err := mapGather(in)
+		return e, routeGather, err
 	}
-	return nil, "", fmt.Errorf("record kind %q is not one of %s, %s, %s", clean(b.Kind, 64), KindHEC, KindHECRaw, KindSyslog)
+	return nil, "", fmt.Errorf("record kind %q is not one of %s, %s, %s, %s", clean(b.Kind, 64), KindHEC, KindHECRaw, KindSyslog, KindGather)
 }
 
 func (r *Registry) hec(in *input) (*scalefield.SecurityEvent, string, error) {
@@ -139,7 +149,7 @@ func (r *Registry) hec(in *input) (*scalefield.SecurityEvent, string, error) {
 		if err != nil {
 			return generic(in, in.b) // NormalizeHEC says what is wrong, in its words
 		}
-		in.ref = ref
+		in.ref, in.refIsReceipt = ref, false
 	}
 	switch ev := env["event"].(type) {
 	case string:
@@ -184,6 +194,11 @@ func generic(in *input, b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, s
 	e, err := pipeline.NormalizeHEC(b)
 	if err != nil {
 		return nil, routeHEC, err
+	}
+	hecOCSF(b.Payload, e)
+	if !bytes.Contains(b.Payload, []byte("time")) {
+		// NormalizeHEC used the receive time: no envelope time, no time key.
+		warnf(e, "no event time; the receive time is used")
 	}
 	e, err = finish("hec", in, e)
 	return e, routeHEC, err

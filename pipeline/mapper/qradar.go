@@ -91,6 +91,26 @@ func mapQRadar(in *input, o map[string]any) (*scalefield.SecurityEvent, error) {
 	if in.source == "" {
 		e.Source = "IBM QRadar"
 	}
+	e.Device = "IBM QRadar"
+	e.FindingUID = id
+	e.FindingTitle = e.Message
+	if i := strings.Index(e.FindingTitle, " (categories: "); i > 0 {
+		e.FindingTitle = e.FindingTitle[:i]
+	}
+	activity := findingCreate
+	updated := rd.str(o, "last_updated_time")
+	switch st := strings.ToUpper(rd.str(o, "status")); {
+	case st == "CLOSED":
+		activity = findingClose
+	case updated != "" && updated != rd.str(o, "start_time"):
+		activity = findingUpdate
+	}
+	classify(e, scalefield.ClassDetectionFinding, activity, "")
+	// The offenses API returns an offense again each time it is polled:
+	// each is the offense as of last_updated_time.
+	if id != "" {
+		e.VendorEventID = findingEventID("offense "+id, updated)
+	}
 	if rd.err != nil {
 		return nil, rd.err
 	}

@@ -92,10 +92,52 @@ func mapSentinelAlert(in *input, o map[string]any) (*scalefield.SecurityEvent, e
 			e.Source = "Azure Sentinel"
 		}
 	}
+	e.Device = device(rd.first(o, "VendorName"), rd.first(o, "ProductName"))
+	if e.Device == "" {
+		e.Device = "Microsoft Sentinel"
+	}
+	e.FindingTitle = rd.first(o, "AlertName", "DisplayName")
+	e.FindingUID = rd.first(o, "SystemAlertId")
+	st := rd.str(o, "Status")
+	classify(e, scalefield.ClassDetectionFinding, findingActivity(sentinelFindingStatus, st), st)
+	// Sentinel writes a new row each time an alert changes, under the same
+	// SystemAlertId: the row is the alert at TimeGenerated.
+	if e.FindingUID != "" {
+		e.VendorEventID = findingEventID(e.FindingUID, rd.str(o, "TimeGenerated"))
+	}
 	if rd.err != nil {
 		return nil, rd.err
 	}
 	return finish("sentinel", in, e)
+}
+
+// sentinelFindingStatus maps SecurityAlert Status to the finding's
+// activity.
+var sentinelFindingStatus = map[string]int{
+	"new": findingCreate, "inprogress": findingUpdate, "resolved": findingClose, "dismissed": findingClose,
+}
+
+// findingActivity reads a finding's lifecycle status through m (keys
+// lowercase, without spaces or dashes): a finding without a status is
+// taken to be new, one with a status m does not list is Other.
+func findingActivity(m map[string]int, status string) int {
+	if status == "" {
+		return findingCreate
+	}
+	if a, ok := m[strings.NewReplacer(" ", "", "-", "", "_", "").Replace(strings.ToLower(status))]; ok {
+		return a
+	}
+	return activityOther
+}
+
+// findingEventID identifies one report of a finding that its product
+// re-sends under the same ID as it changes: the ID and the time of the
+// change.
+func findingEventID(uid, updated string) string {
+	if updated == "" {
+		return uid
+	}
+	return uid + "@" + updated
 }
 
 // sentinelEntities returns the elements of Entities, which Log Analytics

@@ -42,6 +42,17 @@ func finish(prefix string, in *input, e *scalefield.SecurityEvent) (*scalefield.
 	e.Sourcetype = clean(e.Sourcetype, maxFieldLen)
 	e.User = clean(e.User, maxFieldLen)
 	e.Action = clean(e.Action, maxFieldLen)
+	for _, f := range []*string{&e.ActivityName, &e.SrcHostname, &e.DstHostname, &e.Device, &e.VendorEventID,
+		&e.DBName, &e.DBObject, &e.FindingUID, &e.FindingTitle} {
+		*f = clean(*f, maxFieldLen)
+	}
+	e.DBStatement = clean(e.DBStatement, pipeline.MaxMessageLen)
+	for i, w := range e.Warnings {
+		e.Warnings[i] = clean(w, maxFieldLen)
+	}
+	if err := checkOCSF(e); err != nil {
+		return nil, fmt.Errorf("%s: %w", prefix, err)
+	}
 	if e.Host == "" {
 		e.Host = clean(in.host, maxFieldLen)
 	}
@@ -60,6 +71,9 @@ func finish(prefix string, in *input, e *scalefield.SecurityEvent) (*scalefield.
 	}
 	if e.Time.IsZero() {
 		e.Time = in.ref
+		if in.refIsReceipt {
+			warnf(e, "no event time; the receive time is used")
+		}
 	}
 	if err := checkTime(e.Time); err != nil {
 		return nil, fmt.Errorf("%s: event time %w", prefix, err)
@@ -72,6 +86,28 @@ func finish(prefix string, in *input, e *scalefield.SecurityEvent) (*scalefield.
 		return nil, fmt.Errorf("%s: severity %q is not a severity", prefix, e.Severity)
 	}
 	return e, nil
+}
+
+// checkOCSF checks what mappers set of the OCSF fields: a known class, an
+// activity in 0-99, an outcome, ports in 0-65535, a row count not below 0.
+// These are mapper mistakes, not bad input: input is checked where read.
+func checkOCSF(e *scalefield.SecurityEvent) error {
+	switch {
+	case !knownClass(e.ClassUID):
+		return fmt.Errorf("class %d is not one Silver assigns", e.ClassUID)
+	case e.ActivityID < 0 || e.ActivityID > activityOther:
+		return fmt.Errorf("activity %d is outside 0-99", e.ActivityID)
+	case e.Status != "" && e.Status != statusSuccess && e.Status != statusFailure:
+		return fmt.Errorf("status %q is not success or failure", e.Status)
+	case e.SrcPort < 0 || e.SrcPort > 65535 || e.DstPort < 0 || e.DstPort > 65535:
+		return fmt.Errorf("port %d/%d is outside 0-65535", e.SrcPort, e.DstPort)
+	case e.DBRows < 0:
+		return fmt.Errorf("row count %d is negative", e.DBRows)
+	}
+	if e.ActivityName == "" {
+		e.ActivityName = activityName(e.ClassUID, e.ActivityID)
+	}
+	return nil
 }
 
 // canonicalIP parses s as an IP address and returns it in canonical form:

@@ -41,6 +41,13 @@ type winRecord struct {
 	data                         map[string]string
 	dataPath                     string // where data was found, for errors
 	ecsAction, ecsUser, ecsSrcIP string
+	// recordID is the record's number in its log (EventRecordID);
+	// originID Log Analytics' ID of the row (EventOriginId).
+	recordID, originID string
+	// audit is "success" or "failure" from the keywords (Audit Success,
+	// Audit Failure) or ECS event.outcome; "" when neither says.
+	audit                    string
+	ecsSrcPort, ecsSrcDomain string
 }
 
 func mapWindows(in *input, o map[string]any) (*scalefield.SecurityEvent, error) {
@@ -83,6 +90,7 @@ func mapWindows(in *input, o map[string]any) (*scalefield.SecurityEvent, error) 
 		e.SrcIP = a
 	}
 	e.DstIP = w.ip(rd, "DestAddress")
+	w.ocsf(e, known)
 	e.Message = w.messageFor(info, known)
 	if in.source == "" {
 		e.Source = w.provider
@@ -94,6 +102,83 @@ func mapWindows(in *input, o map[string]any) (*scalefield.SecurityEvent, error) 
 		return nil, rd.err
 	}
 	return finish("windows", in, e)
+}
+
+// ocsf sets the event's class, activity, outcome, endpoints, device and
+// vendor event ID.
+func (w *winRecord) ocsf(e *scalefield.SecurityEvent, known bool) {
+	e.Device = "Microsoft Windows"
+	c, ok := winClasses[w.id]
+	if !known || !ok || !strings.EqualFold(w.channel, "security") && w.channel != "" {
+		c = winClass{class: scalefield.ClassBase}
+	}
+	classify(e, c.class, c.activity, c.name)
+	e.Status = c.status
+	if w.audit != "" {
+		e.Status = w.audit
+	}
+	if c.statusCode {
+		// Kerberos and NTLM events report the result code in Status.
+		switch code := strings.ToLower(w.data["Status"]); code {
+		case "":
+		case "0x0", "0":
+			e.Status = statusSuccess
+		default:
+			e.Status = statusFailure
+		}
+	}
+
+	p := w.data["IpPort"]
+	if placeholder(p) || p == "0" {
+		p = w.ecsSrcPort
+	}
+	readPort(e, &e.SrcPort, strings.TrimPrefix(w.dataPath+".IpPort", "."), p)
+	for _, k := range []string{"WorkstationName", "Workstation"} {
+		if h := strings.TrimPrefix(w.data[k], `\\`); !placeholder(h) {
+			e.SrcHostname = h
+			break
+		}
+	}
+	if e.SrcHostname == "" && !placeholder(w.ecsSrcDomain) {
+		e.SrcHostname = w.ecsSrcDomain
+	}
+	if e.ClassUID == scalefield.ClassAuthentication {
+		e.DstHostname = w.computer
+		if t := w.data["TargetServerName"]; !placeholder(t) && !strings.EqualFold(t, "localhost") {
+			e.DstHostname = t // 4648: the server the credentials were used on
+		}
+	}
+	switch {
+	case w.recordID != "":
+		e.VendorEventID = joinID(w.computer, w.channel, w.recordID)
+	case w.originID != "":
+		e.VendorEventID = w.originID
+	}
+}
+
+// auditOutcome reads the Keywords of the System element (a hex mask:
+// 0x0010000000000000 Audit Failure, 0x0020000000000000 Audit Success) or
+// the words Winlogbeat writes for them.
+func auditOutcome(keywords string) string {
+	k := strings.ToLower(strings.TrimSpace(keywords))
+	if h, ok := strings.CutPrefix(k, "0x"); ok {
+		n, err := strconv.ParseUint(h, 16, 64)
+		switch {
+		case err != nil:
+		case n&0x0010000000000000 != 0:
+			return statusFailure
+		case n&0x0020000000000000 != 0:
+			return statusSuccess
+		}
+		return ""
+	}
+	switch {
+	case strings.Contains(k, "audit failure"):
+		return statusFailure
+	case strings.Contains(k, "audit success"):
+		return statusSuccess
+	}
+	return ""
 }
 
 // ip reads the address in data field k; "" when absent or "-".
@@ -239,6 +324,19 @@ func readWinlogbeat(rd *reader, o map[string]any) *winRecord {
 	w.ecsAction = rd.first(o, "event.action")
 	w.ecsUser = domainUser(rd.str(o, "user.domain"), rd.str(o, "user.name"))
 	w.ecsSrcIP = rd.str(o, "source.ip")
+	w.ecsSrcPort = rd.str(o, "source.port")
+	w.ecsSrcDomain = rd.str(o, "source.domain")
+	w.recordID = rd.str(o, "winlog.record_id")
+	var kw []string
+	for _, k := range rd.list(o, "winlog.keywords") {
+		if t, ok := text(k); ok {
+			kw = append(kw, t)
+		}
+	}
+	w.audit = auditOutcome(strings.Join(kw, ","))
+	if w.audit == "" {
+		w.audit = outcome(rd.str(o, "event.outcome"))
+	}
 	return w
 }
 
@@ -257,6 +355,8 @@ func readEventXML(rd *reader, o map[string]any) *winRecord {
 	w.time = rd.firstTime(o, "Event.System.TimeCreated.SystemTime", "Event.System.TimeCreated.@SystemTime")
 	w.level = rd.str(o, "Event.System.Level")
 	w.message = rd.first(o, "Event.RenderingInfo.Message")
+	w.recordID = rd.first(o, "Event.System.EventRecordID", "Event.System.EventRecordID.#text")
+	w.audit = auditOutcome(rd.first(o, "Event.System.Keywords"))
 
 	ed, _ := lookup(o, "Event.EventData")
 	switch x := ed.(type) {
@@ -330,6 +430,9 @@ func readSecurityEventRow(rd *reader, o map[string]any) *winRecord {
 	w.time = rd.firstTime(o, "TimeGenerated", "TimeCreated")
 	w.level = rd.str(o, "Level")
 	w.activity = rd.str(o, "Activity")
+	w.recordID = rd.first(o, "EventRecordId", "EventRecordID")
+	w.originID = rd.first(o, "EventOriginId")
+	w.audit = auditOutcome(rd.first(o, "Keywords"))
 	flatten(w.data, o)
 	return w
 }

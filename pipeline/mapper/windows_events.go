@@ -62,6 +62,43 @@ var securityEvents = map[int]winEventInfo{
 	4776: {"credential-validation", scalefield.SeverityInfo, target, false, "The computer attempted to validate the credentials for an account"},
 }
 
+// winClass is the OCSF class and activity of a well-known Security event,
+// and its outcome unless the record says otherwise.
+type winClass struct {
+	class, activity int
+	name            string // for activityOther
+	status          string
+	// statusCode: the Status data field holds the result (0x0 success).
+	statusCode bool
+}
+
+// winClasses classify the well-known Security events; the others are
+// Base events.
+var winClasses = map[int]winClass{
+	4624: {scalefield.ClassAuthentication, authLogon, "", statusSuccess, false},
+	4625: {scalefield.ClassAuthentication, authLogon, "", statusFailure, false},
+	4634: {scalefield.ClassAuthentication, authLogoff, "", statusSuccess, false},
+	4647: {scalefield.ClassAuthentication, authLogoff, "", statusSuccess, false},
+	4648: {scalefield.ClassAuthentication, authLogon, "", statusSuccess, false},
+	4768: {scalefield.ClassAuthentication, authTicket, "", "", true},
+	4769: {scalefield.ClassAuthentication, authServiceTicket, "", "", true},
+	4771: {scalefield.ClassAuthentication, authPreauth, "", statusFailure, false},
+	4776: {scalefield.ClassAuthentication, activityOther, "Credential Validation", "", true},
+
+	4720: {scalefield.ClassAccountChange, accountCreate, "", statusSuccess, false},
+	4722: {scalefield.ClassAccountChange, accountEnable, "", statusSuccess, false},
+	4723: {scalefield.ClassAccountChange, accountPasswordChange, "", "", false},
+	4724: {scalefield.ClassAccountChange, accountPasswordReset, "", "", false},
+	4725: {scalefield.ClassAccountChange, accountDisable, "", statusSuccess, false},
+	4726: {scalefield.ClassAccountChange, accountDelete, "", statusSuccess, false},
+	4738: {scalefield.ClassAccountChange, activityOther, "Change", statusSuccess, false},
+	4740: {scalefield.ClassAccountChange, accountLock, "", statusSuccess, false},
+	4767: {scalefield.ClassAccountChange, activityOther, "Unlock", statusSuccess, false},
+
+	4688: {scalefield.ClassProcessActivity, processLaunch, "", statusSuccess, false},
+	4689: {scalefield.ClassProcessActivity, processTerminate, "", statusSuccess, false},
+}
+
 // systemEvents are the well-known events of the System log.
 var systemEvents = map[int]winEventInfo{
 	104:  {"log-clear", scalefield.SeverityHigh, subject, false, "An event log was cleared"},
