@@ -119,12 +119,42 @@ func (c *Collector) Run(ctx context.Context, deliver DeliverFunc) error {
 
 	err = c.stream(ctx, conn, newDecoder(&c.cfg, database), deliver)
 	if ctx.Err() != nil {
-		// Report what was confirmed before going; a failure here only
+		// Report what was confirmed before going. A failure here only
 		// means the next Run replays a little more, which dedupe absorbs.
-		_ = c.sendStatus(conn, 0)
+		if err := c.stopStreaming(conn); err != nil {
+			c.cfg.Logger.Warn("logical replication did not stop cleanly", "slot", c.cfg.Slot, "error", err)
+		}
 		return nil
 	}
 	return err
+}
+
+// stopStreaming sends a last status update and ends the replication stream,
+// waiting for the server to acknowledge: the status is then applied to the
+// slot. (Closing the socket at once may reset the connection before the
+// server reads the status.)
+func (c *Collector) stopStreaming(conn *pgconn.PgConn) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.sendStatus(conn, 0); err != nil {
+		return fmt.Errorf("send standby status: %w", err)
+	}
+	conn.Frontend().Send(&pgproto3.CopyDone{})
+	if err := conn.Frontend().Flush(); err != nil {
+		return fmt.Errorf("send copy done: %w", err)
+	}
+	for {
+		msg, err := conn.ReceiveMessage(ctx)
+		if err != nil {
+			return fmt.Errorf("wait for the end of the stream: %w", err)
+		}
+		switch msg := msg.(type) {
+		case *pgproto3.ErrorResponse:
+			return pgconn.ErrorResponseToPgError(msg)
+		case *pgproto3.ReadyForQuery:
+			return nil
+		}
+	}
 }
 
 // open connects in replication mode, checks or creates the publication and
