@@ -258,5 +258,3 @@ func TestFollowConfigValidate(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-
