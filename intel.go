@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // IndicatorType is the kind of observable an indicator of compromise names.
@@ -111,12 +112,19 @@ func (ind *Indicator) Normalize() error {
 		return Errorf(EINVALID, "indicator %s: valid_until is before valid_from", ind.Value)
 	}
 	for _, l := range ind.Labels {
-		if l == "" || len(l) > MaxIndicatorTextLength {
-			return Errorf(EINVALID, "indicator labels must be 1-%d characters", MaxIndicatorTextLength)
+		if l == "" || len(l) > MaxIndicatorTextLength || !validText(l) {
+			return Errorf(EINVALID, "indicator labels must be 1-%d characters of text", MaxIndicatorTextLength)
 		}
+	}
+	if !validText(ind.Source) || !validText(ind.Name) || !validText(ind.Description) {
+		return Errorf(EINVALID, "indicator %s: source, name and description must be UTF-8 text", ind.Value)
 	}
 	return nil
 }
+
+// validText reports whether s is UTF-8 without NUL bytes, as PostgreSQL
+// text must be.
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // NormalizeIndicatorValue returns value in the canonical form of type t (see
 // Indicator.Normalize). EINVALID when the value is not one of t.
@@ -127,6 +135,9 @@ func NormalizeIndicatorValue(t IndicatorType, value string) (string, error) {
 	}
 	if len(v) > MaxIndicatorValueLength {
 		return "", Errorf(EINVALID, "indicator value is longer than %d characters", MaxIndicatorValueLength)
+	}
+	if !validText(v) {
+		return "", Errorf(EINVALID, "indicator value is not UTF-8 text")
 	}
 	switch t {
 	case IndicatorIPv4, IndicatorIPv6:
@@ -155,10 +166,11 @@ func NormalizeIndicatorValue(t IndicatorType, value string) (string, error) {
 		}
 		return v, nil
 	case IndicatorUserAccount:
+		v = strings.ToLower(v)
 		if len(v) > MaxUserNameLength || strings.ContainsAny(v, " \t\r\n") {
 			return "", Errorf(EINVALID, "%q is not an account name", value)
 		}
-		return strings.ToLower(v), nil
+		return v, nil
 	}
 	return "", Errorf(EINVALID, "unknown indicator type %q", t)
 }
@@ -200,8 +212,8 @@ func normalizeIP(t IndicatorType, v string) (string, error) {
 // colon or "@".
 func NormalizeDomain(d string) (string, bool) {
 	d = strings.TrimSuffix(strings.TrimSpace(d), ".")
-	d = strings.TrimPrefix(d, "*.")
-	if d == "" || len(d) > 253 || strings.ContainsAny(d, " \t\r\n/\\:@?#'\"") {
+	d = strings.ToLower(strings.TrimPrefix(d, "*."))
+	if d == "" || len(d) > 253 || !validText(d) || strings.ContainsAny(d, " \t\r\n/\\:@?#'\"") {
 		return "", false
 	}
 	for label := range strings.SplitSeq(d, ".") {
@@ -209,7 +221,7 @@ func NormalizeDomain(d string) (string, bool) {
 			return "", false
 		}
 	}
-	return strings.ToLower(d), true
+	return d, true
 }
 
 // NormalizeURL returns u with a lower-case scheme and host, without a
@@ -330,11 +342,11 @@ func (d *DirectoryEntry) Normalize() error {
 	switch {
 	case d.UserName == "":
 		return Errorf(EINVALID, "directory user name is required")
-	case len(d.UserName) > MaxUserNameLength || strings.ContainsAny(d.UserName, " \t\r\n"):
+	case len(d.UserName) > MaxUserNameLength || !validText(d.UserName) || strings.ContainsAny(d.UserName, " \t\r\n"):
 		return Errorf(EINVALID, "%q is not a user name", d.UserName)
 	}
 	for _, s := range []string{d.DisplayName, d.Department, d.Title, d.Manager} {
-		if len(s) > MaxIndicatorTextLength {
+		if len(s) > MaxIndicatorTextLength || !validText(s) {
 			return Errorf(EINVALID, "directory entry %s: a field is longer than %d characters", d.UserName, MaxIndicatorTextLength)
 		}
 	}

@@ -81,3 +81,5 @@ func TestGeoIPSeparateASNDatabase(t *testing.T) {
 		t.Error("opened a missing ASN file")
 	}
 }
+
+func netipMust(s string) netip.Addr { return netip.MustParseAddr(s) }

@@ -100,7 +100,16 @@ func NewIndex(inds []scalefield.Indicator) *Index {
 	v6 := map[int]map[[2]uint64]int32{}
 	for i := range inds {
 		in := &inds[i]
-		value, err := scalefield.NormalizeIndicatorValue(in.Type, in.Value)
+		var (
+			value  string
+			prefix netip.Prefix
+			err    error
+		)
+		if in.Type == scalefield.IndicatorIPv4 || in.Type == scalefield.IndicatorIPv6 {
+			value, prefix, err = canonicalPrefix(in.Type, in.Value)
+		} else {
+			value, err = scalefield.NormalizeIndicatorValue(in.Type, in.Value)
+		}
 		if err != nil {
 			ix.skipped++
 			continue
@@ -116,11 +125,7 @@ func NewIndex(inds []scalefield.Indicator) *Index {
 		idx := int32(len(ix.entries))
 		switch in.Type {
 		case scalefield.IndicatorIPv4, scalefield.IndicatorIPv6:
-			p, err := netip.ParsePrefix(value)
-			if err != nil {
-				a := netip.MustParseAddr(value) // normalized above
-				p = netip.PrefixFrom(a, a.BitLen())
-			}
+			p := prefix
 			if p.Addr().Is4() {
 				m := v4[p.Bits()]
 				if m == nil {
@@ -155,6 +160,54 @@ func NewIndex(inds []scalefield.Indicator) *Index {
 	slices.SortFunc(ix.v6, func(a, b prefixTable[[2]uint64]) int { return cmp.Compare(b.bits, a.bits) })
 	ix.n = len(ix.entries)
 	return ix
+}
+
+// canonicalPrefix parses an IP indicator. It returns value itself when it
+// is already canonical (as values from the store are), so building an
+// index of addresses allocates no strings.
+func canonicalPrefix(t scalefield.IndicatorType, value string) (string, netip.Prefix, error) {
+	var p netip.Prefix
+	if strings.IndexByte(value, '/') >= 0 {
+		q, err := netip.ParsePrefix(value)
+		if err != nil || q.Addr().Zone() != "" {
+			return normalizedPrefix(t, value)
+		}
+		p = q
+	} else {
+		a, err := netip.ParseAddr(value)
+		if err != nil || a.Zone() != "" {
+			return normalizedPrefix(t, value)
+		}
+		p = netip.PrefixFrom(a, a.BitLen())
+	}
+	if p.Addr().Is4In6() || p.Masked() != p || p.Addr().Is4() != (t == scalefield.IndicatorIPv4) {
+		return normalizedPrefix(t, value)
+	}
+	var buf [64]byte
+	var b []byte
+	if p.IsSingleIP() {
+		b = p.Addr().AppendTo(buf[:0])
+	} else {
+		b = p.AppendTo(buf[:0])
+	}
+	if string(b) != value {
+		return normalizedPrefix(t, value)
+	}
+	return value, p, nil
+}
+
+// normalizedPrefix normalizes an IP indicator the slow way.
+func normalizedPrefix(t scalefield.IndicatorType, value string) (string, netip.Prefix, error) {
+	v, err := scalefield.NormalizeIndicatorValue(t, value)
+	if err != nil {
+		return "", netip.Prefix{}, err
+	}
+	if strings.IndexByte(v, '/') >= 0 {
+		p, err := netip.ParsePrefix(v)
+		return v, p, err
+	}
+	a, err := netip.ParseAddr(v)
+	return v, netip.PrefixFrom(a, a.BitLen()), err
 }
 
 // chain links idx in front of the chain of key and returns the old head.
