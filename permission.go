@@ -24,6 +24,9 @@ const (
 	PermAuditExport     Permission = "audit:export"
 	PermSourcesRead     Permission = "sources:read"      // ingest sources, statistics, quarantine
 	PermQuarantine      Permission = "quarantine:manage" // reprocess quarantined records
+	PermMetricsRead     Permission = "metrics:read"      // Gold metrics, time series, risk profiles
+	PermPipelineManage  Permission = "pipeline:manage"   // rebuild Silver and Gold from Bronze
+	PermRetention       Permission = "retention:manage"  // how long each layer keeps data
 )
 
 // Resource returns the part before the colon.

@@ -38,7 +38,7 @@ func toModelTenant(t *scalefield.Tenant) *model.Tenant {
 }
 
 func toModelEvent(e *scalefield.SecurityEvent) *model.SecurityEvent {
-	return &model.SecurityEvent{
+	m := &model.SecurityEvent{
 		ID:         formatID(e.ID),
 		Time:       e.Time,
 		ReceivedAt: e.ReceivedAt,
@@ -53,6 +53,8 @@ func toModelEvent(e *scalefield.SecurityEvent) *model.SecurityEvent {
 		Action:     optional(e.Action),
 		BronzeID:   formatID(e.BronzeID),
 	}
+	fillSilverFields(m, e)
+	return m
 }
 
 // payloadText shows raw bytes as text, marking invalid UTF-8.
@@ -89,6 +91,9 @@ func fromModelFilter(f *model.EventFilter) scalefield.EventFilter {
 		out.Severity = append(out.Severity, scalefield.Severity(fromModelEnum(string(s))))
 	}
 	out.From, out.To, out.Host, out.Sourcetype, out.Search = f.From, f.To, f.Host, f.Sourcetype, f.Search
+	out.ClassUID = f.ClassUID
+	out.IP, out.SrcIP, out.DstIP, out.User, out.Country = f.IP, f.SrcIP, f.DstIP, f.User, f.Country
+	out.ThreatMatched, out.MaxQuality = f.ThreatMatched, f.MaxQuality
 	return out
 }
 

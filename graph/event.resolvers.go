@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/graph/model"
@@ -21,7 +20,7 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.EventConnection{TotalCount: page.TotalCount, PageInfo: pageInfo(page.Cursors, page.HasNextPage, after != nil)}
+	conn := &model.EventConnection{TotalCount: page.TotalCount, TotalCountExact: page.TotalExact, PageInfo: pageInfo(page.Cursors, page.HasNextPage, after != nil)}
 	for i, e := range page.Events {
 		conn.Edges = append(conn.Edges, &model.EventEdge{Cursor: page.Cursors[i], Node: toModelEvent(e)})
 	}
@@ -30,12 +29,32 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 
 // Event is the resolver for the event field.
 func (r *queryResolver) Event(ctx context.Context, id string) (*model.SecurityEvent, error) {
-	panic(fmt.Errorf("not implemented: Event - event"))
+	n, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	e, err := r.EventService.FindEvent(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	return toModelEvent(e), nil
 }
 
 // EventFacets is the resolver for the eventFacets field.
 func (r *queryResolver) EventFacets(ctx context.Context, filter *model.EventFilter, fields []model.FacetField, limit *int) (*model.EventFacets, error) {
-	panic(fmt.Errorf("not implemented: EventFacets - eventFacets"))
+	var fs []scalefield.FacetField
+	for _, f := range fields {
+		fs = append(fs, facetFields[f])
+	}
+	facets, err := r.EventService.CountFacets(ctx, fromModelFilter(filter), fs, derefInt(limit))
+	if err != nil {
+		return nil, err
+	}
+	out := &model.EventFacets{Total: int(facets.Total), Approximate: facets.Approximate, Facets: []*model.Facet{}}
+	for _, f := range fields {
+		out.Facets = append(out.Facets, &model.Facet{Field: f, Values: toModelFacetValues(facets.Fields[facetFields[f]])})
+	}
+	return out, nil
 }
 
 // BronzeEvents is the resolver for the bronzeEvents field.
@@ -53,7 +72,15 @@ func (r *queryResolver) BronzeEvents(ctx context.Context, first *int, after *str
 
 // Bronze is the resolver for the bronze field.
 func (r *securityEventResolver) Bronze(ctx context.Context, obj *model.SecurityEvent) (*model.BronzeEvent, error) {
-	panic(fmt.Errorf("not implemented: Bronze - bronze"))
+	n, err := parseID(obj.BronzeID)
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.EventService.FindBronzeEvent(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	return toModelBronze(b), nil
 }
 
 // EventIngested is the resolver for the eventIngested field.

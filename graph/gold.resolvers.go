@@ -7,42 +7,112 @@ package graph
 
 import (
 	"context"
-	"fmt"
+
+	scalefield "github.com/scalefield/scalefield"
 
 	"github.com/scalefield/scalefield/graph/model"
 )
 
 // SetRetentionPolicy is the resolver for the setRetentionPolicy field.
 func (r *mutationResolver) SetRetentionPolicy(ctx context.Context, input model.RetentionPolicyInput) (*model.RetentionPolicy, error) {
-	panic(fmt.Errorf("not implemented: SetRetentionPolicy - setRetentionPolicy"))
+	p, err := r.GoldService.SetRetentionPolicy(ctx, scalefield.RetentionPolicy{BronzeDays: input.BronzeDays,
+		SilverDays: input.SilverDays, GoldDays: input.GoldDays}, auditEntry(ctx, "retention.update"))
+	if err != nil {
+		return nil, err
+	}
+	return toModelRetention(p), nil
 }
 
 // Reprocess is the resolver for the reprocess field.
 func (r *mutationResolver) Reprocess(ctx context.Context, from model.Timestamp, to model.Timestamp) (*model.ReprocessResult, error) {
-	panic(fmt.Errorf("not implemented: Reprocess - reprocess"))
+	res, err := r.GoldService.Reprocess(ctx, from.Time(), to.Time(), auditEntry(ctx, "pipeline.reprocess"))
+	if err != nil {
+		return nil, err
+	}
+	return &model.ReprocessResult{Queued: int(res.Queued), Removed: int(res.Removed)}, nil
 }
 
 // Timeseries is the resolver for the timeseries field.
 func (r *queryResolver) Timeseries(ctx context.Context, metric model.Metric, from model.Timestamp, to model.Timestamp, interval *model.Interval, groupBy *model.GroupBy, limit *int) ([]*model.TimeseriesPoint, error) {
-	panic(fmt.Errorf("not implemented: Timeseries - timeseries"))
+	q := scalefield.TimeseriesQuery{Metric: metricNames[metric], From: from.Time(), To: to.Time(), Limit: derefInt(limit)}
+	if interval != nil {
+		q.Interval = intervalNames[*interval]
+	}
+	if groupBy != nil {
+		q.GroupBy = groupByDimension[*groupBy]
+	}
+	points, err := r.GoldService.Timeseries(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.TimeseriesPoint, 0, len(points))
+	for _, p := range points {
+		tp := &model.TimeseriesPoint{Time: p.Time, Timestamp: float64(p.Time.UnixMilli()), Value: p.Value}
+		if groupBy != nil {
+			g := p.Group
+			tp.Group = &g
+		}
+		out = append(out, tp)
+	}
+	return out, nil
 }
 
 // Metrics is the resolver for the metrics field.
 func (r *queryResolver) Metrics(ctx context.Context, from model.Timestamp, to model.Timestamp) (*model.MetricsSummary, error) {
-	panic(fmt.Errorf("not implemented: Metrics - metrics"))
+	s, err := r.GoldService.Summary(ctx, from.Time(), to.Time())
+	if err != nil {
+		return nil, err
+	}
+	return &model.MetricsSummary{From: s.From, To: s.To, Events: int(s.Events), Threats: int(s.Threats),
+		CriticalAlerts: int(s.CriticalAlerts), Duplicates: int(s.Duplicates),
+		BySeverity: toModelFacetValues(s.BySeverity), ByClass: toModelFacetValues(s.ByClass),
+		BySource: toModelFacetValues(s.BySource), TopTalkers: toModelFacetValues(s.TopTalkers),
+		TopUsers: toModelFacetValues(s.TopUsers), TopCountries: toModelFacetValues(s.TopCountries)}, nil
 }
 
 // UserRiskProfiles is the resolver for the userRiskProfiles field.
 func (r *queryResolver) UserRiskProfiles(ctx context.Context, first *int, after *string) (*model.UserRiskConnection, error) {
-	panic(fmt.Errorf("not implemented: UserRiskProfiles - userRiskProfiles"))
+	page, err := r.GoldService.UserRiskProfiles(ctx, derefInt(first), after)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.UserRiskConnection{PageInfo: pageInfo(page.Cursors, page.HasNextPage, after != nil), Edges: []*model.UserRiskEdge{}}
+	for i, p := range page.Profiles {
+		conn.Edges = append(conn.Edges, &model.UserRiskEdge{Cursor: page.Cursors[i], Node: &model.UserRiskProfile{
+			User: p.User, RiskScore: p.RiskScore, Events: int(p.Events), Failures: int(p.Failures),
+			ThreatMatches: int(p.ThreatMatches), HighSeverity: int(p.HighSeverity), Privileged: p.Privileged,
+			FirstSeen: p.FirstSeen, LastSeen: p.LastSeen}})
+	}
+	return conn, nil
 }
 
 // RetentionPolicy is the resolver for the retentionPolicy field.
 func (r *queryResolver) RetentionPolicy(ctx context.Context) (*model.RetentionPolicy, error) {
-	panic(fmt.Errorf("not implemented: RetentionPolicy - retentionPolicy"))
+	p, err := r.GoldService.RetentionPolicy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return toModelRetention(p), nil
 }
 
 // RetentionPreview is the resolver for the retentionPreview field.
 func (r *queryResolver) RetentionPreview(ctx context.Context, policy *model.RetentionPolicyInput) (*model.RetentionPreview, error) {
-	panic(fmt.Errorf("not implemented: RetentionPreview - retentionPreview"))
+	var p *scalefield.RetentionPolicy
+	if policy != nil {
+		p = &scalefield.RetentionPolicy{BronzeDays: policy.BronzeDays, SilverDays: policy.SilverDays, GoldDays: policy.GoldDays}
+	} else {
+		var err error
+		if p, err = r.GoldService.RetentionPolicy(ctx); err != nil {
+			return nil, err
+		}
+	}
+	layers, err := r.GoldService.PreviewRetention(ctx, *p)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.RetentionPreview{Layers: []*model.RetentionLayerPreview{}}
+	for _, l := range layers {
+		out.Layers = append(out.Layers, &model.RetentionLayerPreview{Layer: l.Layer, Cutoff: l.Cutoff, Rows: int(l.Rows), Partitions: l.Partitions})
+	}
+	return out, nil
 }

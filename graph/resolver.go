@@ -21,6 +21,7 @@ type Resolver struct {
 	TenantService scalefield.TenantService
 	UserService   scalefield.UserService
 	EventService  scalefield.EventService
+	GoldService   scalefield.GoldService
 	EventBroker   scalefield.EventBroker
 	HECTokens     scalefield.HECTokenService
 	Ingest        scalefield.IngestService

@@ -50,35 +50,35 @@ m = r.obj == p.obj && r.act == p.act && (p.dom == "*" || p.dom == r.dom) && (g(r
 // most to least privileged), spelled out so the table reads on its own.
 var Grants = map[scalefield.Role][]scalefield.Permission{
 	scalefield.RoleViewer: {
-		scalefield.PermEventsRead, scalefield.PermTenantRead,
+		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
 	},
 	// Analysts work on events; they hold what viewers hold until the
 	// analyst-only permissions (alert triage) exist.
 	scalefield.RoleAnalyst: {
-		scalefield.PermEventsRead, scalefield.PermTenantRead,
+		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
 	},
 	scalefield.RoleOperator: {
-		scalefield.PermEventsRead, scalefield.PermTenantRead,
-		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine,
+		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage,
 	},
 	scalefield.RoleManager: {
-		scalefield.PermEventsRead, scalefield.PermTenantRead,
-		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine,
+		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage,
 		scalefield.PermUsersRead, scalefield.PermAuditRead, scalefield.PermAuditExport,
 	},
 	scalefield.RoleTenantAdmin: {
-		scalefield.PermEventsRead, scalefield.PermTenantRead,
-		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine,
+		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage,
 		scalefield.PermUsersRead, scalefield.PermAuditRead, scalefield.PermAuditExport,
-		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage,
+		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage, scalefield.PermRetention,
 	},
 	// Platform administrators hold their role in every tenant (AllTenants),
 	// and alone may create and list tenants.
 	scalefield.RolePlatformAdmin: {
-		scalefield.PermEventsRead, scalefield.PermTenantRead,
-		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine,
+		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage,
 		scalefield.PermUsersRead, scalefield.PermAuditRead, scalefield.PermAuditExport,
-		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage,
+		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage, scalefield.PermRetention,
 		scalefield.PermTenantsManage,
 	},
 }

@@ -94,6 +94,7 @@ type Main struct {
 	// Authorizer is the Casbin enforcer, reloaded on changes from any replica.
 	Authorizer *rbac.Enforcer
 	Refiner    *pipeline.Refiner
+	Retainer   *pipeline.Retainer
 	// Partitions is started with the pipeline; Migrate also runs it once.
 	Partitions *pipeline.PartitionMaintainer
 	Server     *server.Server
@@ -175,6 +176,8 @@ func (m *Main) Run(ctx context.Context) error {
 	hecTokens := store.NewHECTokenService(m.DB)
 	audit := store.NewAuditService(m.DB)
 	limiter := store.NewRateLimiter(m.Redis)
+	goldStore := store.NewGoldService(m.DB)
+	gold := store.NewGoldCache(goldStore, m.Redis, m.Log)
 
 	// Seed before the authorizer loads its policy, so it knows the demo
 	// memberships from the start.
@@ -229,7 +232,10 @@ func (m *Main) Run(ctx context.Context) error {
 		// Syslog, CEF and the vendor payloads are read by the mappers; plain
 		// HEC JSON falls through to the generic rules.
 		m.Refiner.Normalize = mapper.Normalize
+		m.Refiner.Changed = gold.Invalidate
 		m.Refiner.Start(context.WithoutCancel(ctx))
+		m.Retainer = pipeline.NewRetainer(goldStore, m.Log)
+		m.Retainer.Start(context.WithoutCancel(ctx))
 		m.Partitions = pipeline.NewPartitionMaintainer(m.DB, m.Log)
 		m.Partitions.Start(context.WithoutCancel(ctx))
 	}
@@ -244,7 +250,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Auth: authService,
 		Resolver: &graph.Resolver{
 			AuthService: authService, TenantService: tenants, UserService: users,
-			EventService: events, EventBroker: m.Broker, HECTokens: hecTokens, Ingest: events,
+			EventService: events, EventBroker: m.Broker, HECTokens: hecTokens, Ingest: events, GoldService: gold,
 			MFAService: authService, APIKeyService: authService, SSO: authService,
 			Authorizer: m.Authorizer, AuditService: audit, TenantAdmin: tenants, PublicURL: m.Config.PublicURL,
 			HashPassword: func(password, email string) (string, error) {
@@ -292,6 +298,9 @@ func (m *Main) Close(ctx context.Context) error {
 	}
 	if m.Committer != nil {
 		m.Committer.Stop()
+	}
+	if m.Retainer != nil {
+		m.Retainer.Stop()
 	}
 	if m.Refiner != nil {
 		m.Refiner.Stop()
