@@ -13,7 +13,8 @@ const config: CodegenConfig = {
         fragmentMasking: { unmaskFunctionName: 'getFragmentData' },
       },
       config: {
-        scalars: { Time: 'string', ID: 'string' },
+        // Timestamp inputs take epoch milliseconds or ISO 8601 strings.
+        scalars: { Time: 'string', ID: 'string', Timestamp: 'string | number' },
         enumsAsTypes: true,
         useTypeImports: true,
         skipTypename: false,

@@ -48,6 +48,7 @@ describe('the Operator view', () => {
       ).toEqual([
         ['Sources', '/operator/sources'],
         ['Quarantine', '/operator/quarantine'],
+        ['Reprocess', '/operator/reprocess'],
       ]);
       expect(within(tabs).getByRole('link', { name: 'Sources' })).toHaveAttribute('aria-current', 'page');
     },

@@ -137,7 +137,7 @@ describe('routes', () => {
       within(tabs)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Users & roles', 'API keys', 'HEC tokens', 'Single sign-on', 'Audit log']);
+    ).toEqual(['Users & roles', 'API keys', 'HEC tokens', 'Single sign-on', 'Audit log', 'Data retention']);
   });
 
   it('shows platform administrators the tenants too', async () => {
@@ -148,6 +148,39 @@ describe('routes', () => {
 
   it('refuses a section the role may not open, even by its address', async () => {
     setup('/admin/api-keys', sessionWithRole('MANAGER'));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('You do not have access to this.');
+  });
+
+  it('lands managers on the Management overview', async () => {
+    const { router } = setup('/', sessionWithRole('MANAGER'));
+
+    expect(await screen.findByRole('heading', { name: 'Overview', level: 1 })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/management');
+  });
+
+  it('shows the Analyst view with tabs for the live events and the explorer', async () => {
+    const query = vi.fn((_operation: Operation) => ({ data: null }));
+    const { user, router } = setup('/analyst', testSession, { query });
+    const tabs = await screen.findByRole('navigation', { name: 'Analyst sections' });
+    expect(within(tabs).getByRole('link', { name: 'Live events' })).toHaveAttribute('aria-current', 'page');
+
+    await user.click(within(tabs).getByRole('link', { name: 'Explorer' }));
+
+    expect(await screen.findByRole('heading', { name: 'Event explorer' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/analyst/explorer');
+    expect(within(tabs).getByRole('link', { name: 'Explorer' })).toHaveAttribute('aria-current', 'page');
+    expect(within(tabs).getByRole('link', { name: 'Live events' })).not.toHaveAttribute('aria-current');
+  });
+
+  it('shows tenant administrators the data retention section', async () => {
+    setup('/admin/retention', sessionWithRole('TENANT_ADMIN'));
+
+    expect(await screen.findByRole('heading', { name: 'Data retention', level: 2 })).toBeInTheDocument();
+  });
+
+  it('refuses the data retention section to managers', async () => {
+    setup('/admin/retention', sessionWithRole('MANAGER'));
 
     expect(await screen.findByRole('alert')).toHaveTextContent('You do not have access to this.');
   });

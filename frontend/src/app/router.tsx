@@ -1,23 +1,33 @@
-import { Navigate, createBrowserRouter, type RouteObject } from 'react-router';
+import { lazy, Suspense } from 'react';
+import { createBrowserRouter, type RouteObject } from 'react-router';
+import { HomeRedirect } from '@/app/home-redirect';
+import { LoadingState } from '@/components/query-state';
 import { NotFoundPage } from '@/app/not-found-page';
 import { RequireSession } from '@/app/require-session';
 import { AdminIndex, AdminLayout, AdminSectionGuard } from '@/features/admin/components/admin-layout';
+import { AnalystLayout } from '@/features/analyst/components/analyst-layout';
 import { UsersPage } from '@/features/admin-users/components/users-page';
 import { ApiKeysPage } from '@/features/api-keys/components/api-keys-page';
 import { AuditPage } from '@/features/audit/components/audit-page';
 import { LoginPage } from '@/features/auth/components/login-page';
 import { SsoCallbackPage } from '@/features/auth/components/sso-callback-page';
 import { EventsPage } from '@/features/events/components/events-page';
+import { ExplorerPage } from '@/features/explorer/components/explorer-page';
 import { HecTokensPage } from '@/features/hec-tokens/components/hec-tokens-page';
 import { MfaEnrollPage } from '@/features/mfa/components/mfa-enroll-page';
 import { OperatorIndex, OperatorLayout } from '@/features/operator/components/operator-layout';
 import { QuarantinePage } from '@/features/quarantine/components/quarantine-page';
+import { ReprocessPage } from '@/features/reprocess/components/reprocess-page';
+import { RetentionPage } from '@/features/retention/components/retention-page';
 import { AppShell } from '@/features/shell/components/app-shell';
-import { ManagementPage } from '@/features/shell/components/management-page';
 import { SourcesPage } from '@/features/sources/components/sources-page';
 import { SsoSettingsPage } from '@/features/sso/components/sso-settings-page';
 import { TenantsPage } from '@/features/tenants/components/tenants-page';
-import { HOME_PATH } from '@/lib/paths';
+
+// The overview draws with ECharts, which is large: it loads with the page.
+const OverviewPage = lazy(() =>
+  import('@/features/overview/components/overview-page').then((module) => ({ default: module.OverviewPage })),
+);
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
@@ -29,7 +39,7 @@ export const routes: RouteObject[] = [
       {
         element: <AppShell />,
         children: [
-          { index: true, element: <Navigate to={HOME_PATH} replace /> },
+          { index: true, element: <HomeRedirect /> },
           {
             path: 'admin',
             element: <AdminLayout />,
@@ -76,6 +86,14 @@ export const routes: RouteObject[] = [
                 ),
               },
               {
+                path: 'retention',
+                element: (
+                  <AdminSectionGuard section="retention">
+                    <RetentionPage />
+                  </AdminSectionGuard>
+                ),
+              },
+              {
                 path: 'tenants',
                 element: (
                   <AdminSectionGuard section="tenants">
@@ -85,7 +103,14 @@ export const routes: RouteObject[] = [
               },
             ],
           },
-          { path: 'management', element: <ManagementPage /> },
+          {
+            path: 'management',
+            element: (
+              <Suspense fallback={<LoadingState label="Loading the overview…" />}>
+                <OverviewPage />
+              </Suspense>
+            ),
+          },
           {
             path: 'operator',
             element: <OperatorLayout />,
@@ -93,9 +118,17 @@ export const routes: RouteObject[] = [
               { index: true, element: <OperatorIndex /> },
               { path: 'sources', element: <SourcesPage /> },
               { path: 'quarantine', element: <QuarantinePage /> },
+              { path: 'reprocess', element: <ReprocessPage /> },
             ],
           },
-          { path: 'analyst', element: <EventsPage /> },
+          {
+            path: 'analyst',
+            element: <AnalystLayout />,
+            children: [
+              { index: true, element: <EventsPage /> },
+              { path: 'explorer', element: <ExplorerPage /> },
+            ],
+          },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

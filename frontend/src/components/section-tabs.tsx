@@ -1,7 +1,8 @@
 import { NavLink } from 'react-router';
 import styles from './section-tabs.module.css';
 
-export type SectionTab = { path: string; label: string };
+/** end: the tab is open only on its own path, not on the paths below it. */
+export type SectionTab = { path: string; label: string; end?: boolean };
 
 type SectionTabsProps = {
   /** The navigation's accessible name, e.g. "Administration sections". */
@@ -18,6 +19,7 @@ export function SectionTabs({ label, tabs }: SectionTabsProps) {
           <li key={tab.path}>
             <NavLink
               to={tab.path}
+              end={tab.end}
               className={({ isActive }) => (isActive ? `${styles.tab} ${styles.active}` : styles.tab)}
             >
               {tab.label}

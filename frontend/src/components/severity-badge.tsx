@@ -1,6 +1,9 @@
 import type { Severity } from '@/lib/gql/graphql';
 import styles from './severity-badge.module.css';
 
+/** Highest first, the order pickers and legends list them in. */
+export const severities: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO', 'UNKNOWN'];
+
 const labels: Record<Severity, string> = {
   CRITICAL: 'Critical',
   HIGH: 'High',

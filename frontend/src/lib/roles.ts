@@ -22,7 +22,7 @@ export function rolesUpTo(role: Role): Role[] {
 }
 
 /** Sections of the Administration view. */
-export type AdminSection = 'users' | 'api-keys' | 'hec-tokens' | 'sso' | 'audit' | 'tenants';
+export type AdminSection = 'users' | 'api-keys' | 'hec-tokens' | 'sso' | 'audit' | 'retention' | 'tenants';
 
 /** What a role may do in the Administration view; mirrors the server's permissions, which decide. */
 export type AdminAccess = {
@@ -31,19 +31,53 @@ export type AdminAccess = {
   hecTokens: boolean;
   sso: boolean;
   audit: boolean;
+  /** retention:manage — how long each layer keeps the tenant's data. */
+  retention: boolean;
   tenants: boolean;
 };
 
 export function adminAccess(role: Role): AdminAccess {
   switch (role) {
     case 'PLATFORM_ADMIN':
-      return { users: 'manage', apiKeys: true, hecTokens: true, sso: true, audit: true, tenants: true };
+      return {
+        users: 'manage',
+        apiKeys: true,
+        hecTokens: true,
+        sso: true,
+        audit: true,
+        retention: true,
+        tenants: true,
+      };
     case 'TENANT_ADMIN':
-      return { users: 'manage', apiKeys: true, hecTokens: true, sso: true, audit: true, tenants: false };
+      return {
+        users: 'manage',
+        apiKeys: true,
+        hecTokens: true,
+        sso: true,
+        audit: true,
+        retention: true,
+        tenants: false,
+      };
     case 'MANAGER':
-      return { users: 'read', apiKeys: false, hecTokens: false, sso: false, audit: true, tenants: false };
+      return {
+        users: 'read',
+        apiKeys: false,
+        hecTokens: false,
+        sso: false,
+        audit: true,
+        retention: false,
+        tenants: false,
+      };
     default:
-      return { users: null, apiKeys: false, hecTokens: false, sso: false, audit: false, tenants: false };
+      return {
+        users: null,
+        apiKeys: false,
+        hecTokens: false,
+        sso: false,
+        audit: false,
+        retention: false,
+        tenants: false,
+      };
   }
 }
 
@@ -60,6 +94,8 @@ export function canOpenAdminSection(role: Role, section: AdminSection): boolean 
       return access.sso;
     case 'audit':
       return access.audit;
+    case 'retention':
+      return access.retention;
     case 'tenants':
       return access.tenants;
   }
@@ -71,6 +107,8 @@ export type OperatorAccess = {
   read: boolean;
   /** quarantine:manage — send quarantined records back to the refine stage. */
   reprocess: boolean;
+  /** pipeline:manage — rebuild Silver and Gold for a time range of Bronze records. */
+  pipeline: boolean;
 };
 
 export function operatorAccess(role: Role): OperatorAccess {
@@ -78,10 +116,10 @@ export function operatorAccess(role: Role): OperatorAccess {
     case 'PLATFORM_ADMIN':
     case 'TENANT_ADMIN':
     case 'OPERATOR':
-      return { read: true, reprocess: true };
+      return { read: true, reprocess: true, pipeline: true };
     case 'MANAGER':
-      return { read: true, reprocess: false };
+      return { read: true, reprocess: false, pipeline: true };
     default:
-      return { read: false, reprocess: false };
+      return { read: false, reprocess: false, pipeline: false };
   }
 }

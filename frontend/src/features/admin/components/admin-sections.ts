@@ -9,5 +9,6 @@ export const adminSections: AdminSectionLink[] = [
   { id: 'hec-tokens', path: '/admin/hec-tokens', label: 'HEC tokens' },
   { id: 'sso', path: '/admin/sso', label: 'Single sign-on' },
   { id: 'audit', path: '/admin/audit', label: 'Audit log' },
+  { id: 'retention', path: '/admin/retention', label: 'Data retention' },
   { id: 'tenants', path: '/admin/tenants', label: 'Tenants' },
 ];

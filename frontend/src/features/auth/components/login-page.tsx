@@ -8,7 +8,7 @@ import { useSsoLogin } from '@/features/auth/hooks/use-sso-login';
 import { ssoErrorMessage } from '@/features/auth/utils/sso-error';
 import { AuthLayout } from '@/components/auth-layout';
 import type { SessionEndReason } from '@/lib/session';
-import { MFA_ENROLL_PATH, safeReturnPath } from '@/lib/paths';
+import { MFA_ENROLL_PATH, homePath, safeReturnPath } from '@/lib/paths';
 import { useSession } from '@/lib/session-context';
 import styles from './login-form.module.css';
 import noticeStyles from './login-page.module.css';
@@ -29,10 +29,12 @@ export function LoginPage() {
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [searchParams] = useSearchParams();
   const location = useLocation();
-  const from = readFrom(location.state);
 
   // Signing in publishes the session, which lands here and moves on.
-  if (session) return <Navigate to={session.scope === 'MFA_ENROLLMENT' ? MFA_ENROLL_PATH : from} replace />;
+  if (session) {
+    const from = readFrom(location.state, homePath(session.user.role));
+    return <Navigate to={session.scope === 'MFA_ENROLLMENT' ? MFA_ENROLL_PATH : from} replace />;
+  }
 
   const ssoError = searchParams.get('sso_error');
 
@@ -93,6 +95,6 @@ export function LoginPage() {
   );
 }
 
-function readFrom(state: unknown): string {
-  return safeReturnPath(typeof state === 'object' && state !== null && 'from' in state ? state.from : null);
+function readFrom(state: unknown, fallback: string): string {
+  return safeReturnPath(typeof state === 'object' && state !== null && 'from' in state ? state.from : null, fallback);
 }

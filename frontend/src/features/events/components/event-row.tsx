@@ -1,4 +1,4 @@
-import { SeverityBadge } from '@/features/events/components/severity-badge';
+import { SeverityBadge } from '@/components/severity-badge';
 import { getFragmentData, type FragmentType } from '@/lib/gql/fragment-masking';
 import { graphql } from '@/lib/gql/gql';
 import styles from './events-table.module.css';

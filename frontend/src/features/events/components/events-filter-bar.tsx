@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { severityLabel } from '@/features/events/components/severity-badge';
+import { severityLabel } from '@/components/severity-badge';
 import { severities, type EventFilterState } from '@/features/events/types/event-filter';
 import type { Severity } from '@/lib/gql/graphql';
 import styles from './events-filter-bar.module.css';

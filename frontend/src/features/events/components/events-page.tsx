@@ -9,7 +9,7 @@ import { LiveIndicator } from '@/features/events/components/live-indicator';
 import { useEventsFeed } from '@/features/events/hooks/use-events-feed';
 import { emptyEventFilter, type EventFilterState } from '@/features/events/types/event-filter';
 import { toEventFilter } from '@/features/events/utils/event-filter';
-import { PageHeader } from '@/components/page-header';
+import { SectionHeader } from '@/components/section-header';
 import { useDebouncedValue } from '@/lib/use-debounced-value';
 
 const TYPING_DEBOUNCE_MS = 300;
@@ -30,10 +30,10 @@ export function EventsPage() {
 
   return (
     <>
-      <PageHeader
+      <SectionHeader
         title="Events"
-        description="Normalized (Silver) security events of this tenant, newest first."
-        aside={<LiveIndicator />}
+        description="Normalized (Silver) security events of this tenant, newest first, live."
+        actions={<LiveIndicator />}
       />
       <EventsFilterBar value={filterState} onChange={setFilterState} onClear={clearFilters} />
       <EventsSummary totalCount={feed.totalCount} newEventCount={feed.newEventCount} onShowNew={feed.firstPage} />

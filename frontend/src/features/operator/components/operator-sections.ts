@@ -2,4 +2,6 @@
 export const operatorSections = [
   { path: '/operator/sources', label: 'Sources' },
   { path: '/operator/quarantine', label: 'Quarantine' },
+  // Needs pipeline:manage as well, which every role that may read sources holds.
+  { path: '/operator/reprocess', label: 'Reprocess' },
 ];

@@ -14,7 +14,7 @@ const views: View[] = [
   {
     to: '/management',
     label: 'Management',
-    description: 'Posture and reporting',
+    description: 'Overview and trends',
     icon: 'M4 20V10m6 10V4m6 16v-7m4 7H3',
   },
   {
@@ -26,7 +26,7 @@ const views: View[] = [
   {
     to: '/analyst',
     label: 'Analyst',
-    description: 'Live events',
+    description: 'Live events, explorer',
     icon: 'm21 21-4.3-4.3M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14Z',
   },
 ];
