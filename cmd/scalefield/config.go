@@ -37,7 +37,11 @@ type Config struct {
 	DemoAnalystPassword string
 	Pipeline            bool
 	RefineBatchSize     int
-	ComplexityLimit     int
+	// GeoIPCity and GeoIPASN are MaxMind-format databases (GeoLite2-City /
+	// -ASN, DB-IP lite); empty turns GeoIP enrichment off.
+	GeoIPCity       string
+	GeoIPASN        string
+	ComplexityLimit int
 	// SyslogConfig names a YAML or JSON file of syslog listeners.
 	SyslogConfig       string
 	HECAllowQueryToken bool
@@ -87,6 +91,8 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.IntVar(&cfg.Committer.Writers, "ingest-writers", cfg.Committer.Writers, "concurrent Bronze commit transactions (SCALEFIELD_INGEST_WRITERS)")
 	fs.BoolVar(&cfg.Pipeline, "pipeline", cfg.Pipeline, "run the pipeline stages in this process (SCALEFIELD_PIPELINE)")
 	fs.IntVar(&cfg.RefineBatchSize, "refine-batch-size", cfg.RefineBatchSize, "Bronze records per refine transaction (SCALEFIELD_REFINE_BATCH_SIZE)")
+	fs.StringVar(&cfg.GeoIPCity, "geoip-city-db", cfg.GeoIPCity, "MaxMind-format city database (.mmdb) for GeoIP enrichment (SCALEFIELD_GEOIP_CITY_DB)")
+	fs.StringVar(&cfg.GeoIPASN, "geoip-asn-db", cfg.GeoIPASN, "MaxMind-format ASN database (.mmdb), optional (SCALEFIELD_GEOIP_ASN_DB)")
 	fs.IntVar(&cfg.ComplexityLimit, "graphql-complexity-limit", cfg.ComplexityLimit, "maximum GraphQL operation complexity (SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "graphql-max-body-bytes", cfg.MaxBodyBytes, "maximum GraphQL request body (SCALEFIELD_GRAPHQL_MAX_BODY_BYTES)")
 	if err := fs.Parse(args); err != nil {
@@ -102,6 +108,7 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 		"allowed-origins": "SCALEFIELD_ALLOWED_ORIGINS", "log-level": "SCALEFIELD_LOG_LEVEL", "log-format": "SCALEFIELD_LOG_FORMAT",
 		"demo": "SCALEFIELD_DEMO", "syslog-config": "SCALEFIELD_SYSLOG_CONFIG", "hec-allow-query-token": "SCALEFIELD_HEC_ALLOW_QUERY_TOKEN",
 		"ingest-queue-events": "SCALEFIELD_INGEST_QUEUE_EVENTS", "ingest-writers": "SCALEFIELD_INGEST_WRITERS", "pipeline": "SCALEFIELD_PIPELINE", "refine-batch-size": "SCALEFIELD_REFINE_BATCH_SIZE",
+		"geoip-city-db": "SCALEFIELD_GEOIP_CITY_DB", "geoip-asn-db": "SCALEFIELD_GEOIP_ASN_DB",
 		"graphql-complexity-limit": "SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT", "graphql-max-body-bytes": "SCALEFIELD_GRAPHQL_MAX_BODY_BYTES",
 	}
 	for name, key := range env {

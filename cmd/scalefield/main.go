@@ -25,6 +25,7 @@ import (
 	"github.com/scalefield/scalefield/graph"
 	"github.com/scalefield/scalefield/ingest"
 	"github.com/scalefield/scalefield/pipeline"
+	"github.com/scalefield/scalefield/pipeline/enrich"
 	"github.com/scalefield/scalefield/pipeline/mapper"
 	"github.com/scalefield/scalefield/rbac"
 	"github.com/scalefield/scalefield/server"
@@ -95,6 +96,8 @@ type Main struct {
 	Authorizer *rbac.Enforcer
 	Refiner    *pipeline.Refiner
 	Retainer   *pipeline.Retainer
+	// closers release what Run opened besides the fields above.
+	closers []func() error
 	// Partitions is started with the pipeline; Migrate also runs it once.
 	Partitions *pipeline.PartitionMaintainer
 	Server     *server.Server
@@ -233,6 +236,18 @@ func (m *Main) Run(ctx context.Context) error {
 		// HEC JSON falls through to the generic rules.
 		m.Refiner.Normalize = mapper.Normalize
 		m.Refiner.Changed = gold.Invalidate
+		var geo *enrich.GeoIP
+		if m.Config.GeoIPCity != "" {
+			if geo, err = enrich.OpenGeoIP(m.Config.GeoIPCity, m.Config.GeoIPASN); err != nil {
+				return fmt.Errorf("geoip: %w", err)
+			}
+			m.closers = append(m.closers, geo.Close)
+		}
+		enricher, err := enrich.New(geo, store.NewIntelService(m.DB), enrich.Config{})
+		if err != nil {
+			return fmt.Errorf("enrichment: %w", err)
+		}
+		m.Refiner.Enricher = enricher
 		m.Refiner.Start(context.WithoutCancel(ctx))
 		m.Retainer = pipeline.NewRetainer(goldStore, m.Log)
 		m.Retainer.Start(context.WithoutCancel(ctx))
@@ -313,6 +328,9 @@ func (m *Main) Close(ctx context.Context) error {
 	}
 	if m.Broker != nil {
 		errs = append(errs, m.Broker.Close())
+	}
+	for _, c := range m.closers {
+		errs = append(errs, c())
 	}
 	if m.Redis != nil {
 		errs = append(errs, m.Redis.Close())
