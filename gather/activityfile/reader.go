@@ -34,13 +34,15 @@ type FileInfo struct {
 // the store is not mistaken for a corrupt file. It is not safe for
 // concurrent use.
 type Reader struct {
-	ra   *trackingReaderAt
-	file *parquet.File
-	pr   *parquet.GenericReader[Row]
-	info FileInfo
-	rows []Row
-	read int64
-	err  error
+	ra        *trackingReaderAt
+	file      *parquet.File
+	info      FileInfo
+	rowGroups []parquet.RowGroup
+	cols      []column
+	rg        int   // next row group to open
+	left      int64 // rows left in the open row group
+	read      int64
+	err       error
 }
 
 // NewReader opens the activity file of size bytes readable through r.
@@ -67,19 +69,21 @@ func NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 	if err := checkChunks(f, size); err != nil {
 		return nil, err
 	}
-	var pr *parquet.GenericReader[Row]
-	if err := catch(func() { pr = parquet.NewGenericReader[Row](f) }); err != nil {
-		return nil, corrupt(ReasonBadData, err, "open row reader")
+	cols, err := newColumns(f.Schema())
+	if err != nil {
+		return nil, corrupt(ReasonSchemaMismatch, err, "map columns")
 	}
-	return &Reader{ra: ra, file: f, pr: pr, info: info}, nil
+	return &Reader{ra: ra, file: f, info: info, rowGroups: f.RowGroups(), cols: cols}, nil
 }
 
 // Info returns what the file's footer says about it.
 func (r *Reader) Info() FileInfo { return r.info }
 
 // Next reads up to len(batch) rows into batch and returns how many it read.
-// At the end of the file it returns 0, io.EOF. The strings in batch are
-// fresh for each call, so callers may keep them.
+// At the end of the file it returns 0, io.EOF. Every field of batch[:n] is
+// overwritten. The strings of one call share memory with the others decoded
+// from the same page, so keeping one string keeps its page's bytes alive;
+// callers that retain rows long-term should copy them.
 func (r *Reader) Next(batch []scalefield.DBActivity) (int, error) {
 	if r.err != nil {
 		return 0, r.err
@@ -87,52 +91,68 @@ func (r *Reader) Next(batch []scalefield.DBActivity) (int, error) {
 	if len(batch) == 0 {
 		return 0, nil
 	}
-	if cap(r.rows) < len(batch) {
-		r.rows = make([]Row, len(batch))
-	}
-	rows := r.rows[:len(batch)]
-	var n int
-	var err error
-	if perr := catch(func() { n, err = r.pr.Read(rows) }); perr != nil {
-		err = perr
-	}
-	for i := 0; i < n; i++ {
-		rows[i].ToActivity(&batch[i])
-	}
-	clear(rows[:n])
-	r.read += int64(n)
-	switch {
-	case err == nil || (errors.Is(err, io.EOF) && n > 0):
-		if errors.Is(err, io.EOF) && r.read < r.info.Rows {
-			r.err = corrupt(ReasonTruncated, nil, "read %d of %d rows", r.read, r.info.Rows)
-			return n, nil
+	for r.left == 0 {
+		if r.rg == len(r.rowGroups) {
+			if r.read != r.info.Rows {
+				r.err = corrupt(ReasonTruncated, nil, "read %d of %d rows", r.read, r.info.Rows)
+			} else {
+				r.err = io.EOF
+			}
+			r.closeColumns()
+			return 0, r.err
 		}
-		return n, nil
-	case errors.Is(err, io.EOF):
-		if r.read != r.info.Rows {
-			r.err = corrupt(ReasonTruncated, nil, "read %d of %d rows", r.read, r.info.Rows)
-		} else {
-			r.err = io.EOF
+		rg := r.rowGroups[r.rg]
+		for i := range r.cols {
+			r.cols[i].open(rg)
 		}
-		return 0, r.err
-	default:
-		if ioErr := r.ra.failure(); ioErr != nil {
-			r.err = fmt.Errorf("read activity file: %w", ioErr)
-		} else {
-			r.err = corrupt(ReasonBadData, err, "read rows after %d", r.read)
+		r.left = rg.NumRows()
+		r.rg++
+	}
+	dst := batch[:min(int64(len(batch)), r.left)]
+	for i := range r.cols {
+		var err error
+		if perr := catch(func() { err = r.cols[i].fill(dst) }); perr != nil {
+			err = perr
 		}
-		return n, nil
+		if err != nil {
+			r.closeColumns()
+			if ioErr := r.ra.failure(); ioErr != nil {
+				r.err = fmt.Errorf("read activity file: %w", ioErr)
+			} else if errors.Is(err, io.ErrUnexpectedEOF) {
+				r.err = corrupt(ReasonTruncated, err, "row group %d ends early", r.rg-1)
+			} else {
+				r.err = corrupt(ReasonBadData, err, "row group %d", r.rg-1)
+			}
+			return 0, r.err
+		}
+	}
+	r.left -= int64(len(dst))
+	r.read += int64(len(dst))
+	if r.left == 0 {
+		for i := range r.cols {
+			if c := &r.cols[i]; c.pos != c.n {
+				r.err = corrupt(ReasonBadData, nil, "column %s has %d values beyond row group %d", c.name, c.n-c.pos, r.rg-1)
+				r.closeColumns()
+				return 0, r.err
+			}
+		}
+	}
+	return len(dst), nil
+}
+
+func (r *Reader) closeColumns() {
+	for i := range r.cols {
+		r.cols[i].close()
 	}
 }
 
 // Close releases the reader's buffers. It does not close the io.ReaderAt.
 func (r *Reader) Close() error {
-	if r.pr == nil {
-		return nil
+	r.closeColumns()
+	if r.err == nil {
+		r.err = errors.New("activity reader is closed")
 	}
-	err := r.pr.Close()
-	r.pr = nil
-	return err
+	return nil
 }
 
 // checkFraming checks the magic bytes at both ends and the footer length
