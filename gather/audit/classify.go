@@ -174,6 +174,14 @@ var errTime = errors.New("unrecognized timestamp")
 // parseTime reads the timestamp forms the engines write. A trailing "UTC"
 // or "GMT" means UTC; other zone abbreviations are ambiguous and rejected.
 func parseTime(s string, loc *time.Location) (time.Time, error) {
+	t, err := parseAnyTime(s, loc)
+	if err == nil && (t.Year() < 1970 || t.Year() > 9999) {
+		return time.Time{}, errors.New("timestamp outside the years 1970 to 9999")
+	}
+	return t, err
+}
+
+func parseAnyTime(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, errors.New("empty timestamp")

@@ -208,7 +208,11 @@ func mongoDate(raw json.RawMessage) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("not an Extended JSON date: %s", raw)
 	}
-	return time.UnixMilli(ms).UTC(), nil
+	t := time.UnixMilli(ms).UTC()
+	if t.Year() < 1970 || t.Year() > 9999 {
+		return time.Time{}, fmt.Errorf("%d ms is outside the years 1970 to 9999", ms)
+	}
+	return t, nil
 }
 
 // mongoInt reads a plain JSON number or {"$numberInt"|"$numberLong": "n"};
@@ -308,6 +312,9 @@ func (m *Mongo) parseOCSF(line []byte) (*scalefield.DBActivity, string) {
 	}
 	if r.ClassUID == nil || r.ActivityID == nil || r.Time == nil {
 		return nil, "class_uid, activity_id or time is missing"
+	}
+	if y := time.UnixMilli(*r.Time).UTC().Year(); y < 1970 || y > 9999 {
+		return nil, fmt.Sprintf("time %d ms is outside the years 1970 to 9999", *r.Time)
 	}
 	a := &scalefield.DBActivity{Time: time.UnixMilli(*r.Time).UTC(), Engine: "mongodb", Host: m.src.Host, User: r.Actor.User.Name,
 		ClientAddr: r.Src.IP, ClientPort: r.Src.Port, Session: r.Metadata.CorrelationUID, Status: statusSuccess, Source: m.src.Name}

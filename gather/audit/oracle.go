@@ -261,14 +261,8 @@ func (o *OracleXML) end(err error, before int64) error {
 		return &RecordError{Format: FormatOracleXML, Path: o.src.Path, Line: o.n + 1, Offset: o.abs(before), End: o.abs(o.rec.total()),
 			Reason: "audit record cut off at the end of the file", Raw: string(o.rec.slice(before, o.rec.total())), Err: ErrPartial}
 	}
-	if !errors.As(err, &se) {
-		var re *RecordError
-		if errors.As(err, &re) {
-			return re
-		}
-		if _, ok := err.(*xml.UnmarshalError); !ok {
-			return fmt.Errorf("%s: read %s: %w", FormatOracleXML, o.src.Path, err)
-		}
+	if o.rec.err != nil {
+		return fmt.Errorf("%s: read %s: %w", FormatOracleXML, o.src.Path, err)
 	}
 	return &RecordError{Format: FormatOracleXML, Path: o.src.Path, Line: o.n + 1, Offset: o.abs(before), End: o.abs(o.rec.total()),
 		Reason: "malformed XML, the rest of the file is not read: " + err.Error(), Err: err}

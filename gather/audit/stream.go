@@ -108,6 +108,7 @@ type recorder struct {
 	buf     []byte
 	base    int64 // offset (relative to the stream start) of buf[0]
 	eof     bool
+	err     error // the last read error other than io.EOF
 	swapped bool
 	a, b    byte
 }
@@ -126,6 +127,8 @@ func (r *recorder) Read(p []byte) (int, error) {
 	}
 	if errors.Is(err, io.EOF) {
 		r.eof = true
+	} else if err != nil {
+		r.err = err
 	}
 	return n, err
 }
