@@ -79,11 +79,12 @@ test-e2e:
 # benchmarks run a fixed number of batches against a real engine.
 bench: setup-run
 	@$(ENV); { \
-		$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./pipeline/...; \
+		$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./pipeline/... ./gather/...; \
 		$(GO) test -run '^$$' -bench . ./rbac/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkHECIngest$$' -benchtime $(BENCHTIME) ./cmd/scalefield/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkIngestHECGroupCommit' -benchtime 5000x ./cmd/scalefield/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkIngestSyslogTCP' -benchtime 300000x ./cmd/scalefield/; \
+		$(GO) test -run '^$$' -bench 'BenchmarkRefine$$' -benchtime 100000x ./cmd/scalefield/; \
 	} | tee .data/bench.txt | scripts/bench-table.sh
 
 fuzz: setup-run
