@@ -80,6 +80,7 @@ func BenchmarkWrite(b *testing.B) {
 			}
 			reportRowsPerCore(b, written, cpu)
 			b.ReportMetric(float64(size)/float64(len(rows)), "bytes/row")
+			b.ReportMetric(float64(textBytes(rows))/float64(len(rows)), "input-bytes/row")
 		})
 	}
 }
@@ -123,4 +124,15 @@ func BenchmarkVerifyChecksum(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// textBytes sums the string fields of rows: the input the compressor sees.
+func textBytes(rows []scalefield.DBActivity) int {
+	var n int
+	for _, a := range rows {
+		n += len(a.Engine) + len(a.Host) + len(a.Database) + len(a.User) + len(a.ClientAddr) +
+			len(a.Application) + len(a.Session) + len(a.ActionClass) + len(a.Action) + len(a.Statement) +
+			len(a.Object) + len(a.ObjectType) + len(a.Status) + len(a.Error) + len(a.Raw) + len(a.Source) + len(a.Position)
+	}
+	return n
 }

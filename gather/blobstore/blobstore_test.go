@@ -321,6 +321,7 @@ func TestStoreDown(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "k")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "s")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_MAX_ATTEMPTS", "1") // no retries with backoff in the test
 	srv := httptest.NewServer(nil)
 	addr := srv.URL
 	srv.Close() // nothing listens there now
