@@ -27,6 +27,8 @@ type Policy = PolicyResult['retentionPolicy'];
 export function RetentionPage() {
   const [result, reexecute] = useQuery({ query: RetentionPolicyQuery });
   const policy = result.data?.retentionPolicy;
+  // Kept here: the saved policy comes back and starts the form afresh.
+  const [saved, setSaved] = useState(false);
   return (
     <section aria-labelledby="retention-title">
       <SectionHeader
@@ -43,7 +45,7 @@ export function RetentionPage() {
       ) : !policy ? (
         <LoadingState label="Loading the retention policy…" />
       ) : (
-        <RetentionForm key={JSON.stringify(policy)} policy={policy} />
+        <RetentionForm key={JSON.stringify(policy)} policy={policy} saved={saved} onSaved={setSaved} />
       )}
     </section>
   );
@@ -57,11 +59,12 @@ function draftOf(policy: Policy): RetentionDraft {
   };
 }
 
-function RetentionForm({ policy }: { policy: Policy }) {
+type RetentionFormProps = { policy: Policy; saved: boolean; onSaved: (saved: boolean) => void };
+
+function RetentionForm({ policy, saved, onSaved: setSaved }: RetentionFormProps) {
   const id = useId();
   const [draft, setDraft] = useState<RetentionDraft>(() => draftOf(policy));
   const [confirming, setConfirming] = useState(false);
-  const [saved, setSaved] = useState(false);
   const [saveState, save] = useMutation(SetRetentionPolicyMutation);
   const errors = retentionErrors(draft);
   const input = retentionInput(draft);
