@@ -223,4 +223,3 @@ func (s *GoldService) ApplyRetention(ctx context.Context) (*RetentionResult, err
 	slices.Sort(res.PartitionsDropped)
 	return res, nil
 }
-

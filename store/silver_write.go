@@ -253,10 +253,10 @@ var silverColumns = []string{"id", "tenant_id", "bronze_id", "time", "received_a
 
 // enrichmentDoc is the JSON kept in silver_security_events.enrichment.
 type enrichmentDoc struct {
-	SrcGeo  *scalefield.Geo           `json:"src_geo,omitempty"`
-	DstGeo  *scalefield.Geo           `json:"dst_geo,omitempty"`
-	Threats []scalefield.ThreatMatch  `json:"threats,omitempty"`
-	User    *scalefield.UserContext   `json:"user,omitempty"`
+	SrcGeo  *scalefield.Geo          `json:"src_geo,omitempty"`
+	DstGeo  *scalefield.Geo          `json:"dst_geo,omitempty"`
+	Threats []scalefield.ThreatMatch `json:"threats,omitempty"`
+	User    *scalefield.UserContext  `json:"user,omitempty"`
 }
 
 func enrichmentOf(e *scalefield.SecurityEvent) ([]byte, error) {
