@@ -92,6 +92,28 @@ func TestDispatch(t *testing.T) {
 			want(scalefield.SecurityEvent{Time: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC), Host: "relay-1", Message: "x", Severity: scalefield.SeverityLow})},
 		{"syslog with other JSON", KindSyslog, "", `<14>1 2026-01-02T09:00:00Z relay-1 app - - - {"a":1}`, routeSyslog,
 			want(scalefield.SecurityEvent{Message: `{"a":1}`, Severity: scalefield.SeverityInfo})},
+		{"syslog sshd logon", KindSyslog, "", `<38>1 2026-01-02T09:00:00Z bastion sshd 9 - - Failed password for invalid user admin from 203.0.113.9 port 4242 ssh2`, routeSyslog,
+			want(scalefield.SecurityEvent{Time: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC), Host: "bastion", Source: "sshd",
+				Message: "Failed password for invalid user admin from 203.0.113.9 port 4242 ssh2", Severity: scalefield.SeverityInfo,
+				User: "admin", SrcIP: "203.0.113.9", SrcPort: 4242, ClassUID: scalefield.ClassAuthentication, ActivityID: authLogon,
+				ActivityName: "Logon", Status: statusFailure, Device: "sshd"})},
+
+		{"hec object with OCSF keys", KindHEC, "_json", `{"time":1767344400,"event":{"msg":"m","src_port":"50122","dest_port":443,"dst_hostname":"api","outcome":"Failed","class_uid":4001,"activity_id":5,"vendor_event_id":"v-1"},"fields":{"device":"Acme FW"}}`, routeHEC,
+			want(scalefield.SecurityEvent{Time: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC), Message: "m", Severity: scalefield.SeverityUnknown,
+				SrcPort: 50122, DstPort: 443, DstHostname: "api", Status: statusFailure, ClassUID: scalefield.ClassNetworkActivity,
+				ActivityID: networkRefuse, ActivityName: "Refuse", VendorEventID: "v-1", Device: "Acme FW"})},
+		{"hec object whose OCSF keys do not read", KindHEC, "_json", hec(`{"msg":"m","src_port":"ssh","class_uid":"9999","status":200}`), routeHEC,
+			want(scalefield.SecurityEvent{Message: "m", Severity: scalefield.SeverityUnknown, ActivityName: "Unknown",
+				Warnings: []string{`src_port "ssh" is not a port`, `class_uid "9999" is not an OCSF class Silver assigns`, "no event time; the receive time is used"}})},
+
+		{"gather record", KindGather, "db:postgresql", `{"Time":"2026-01-02T09:00:00Z","Engine":"postgresql","User":"u","ActionClass":"AUTH","Action":"LOGIN","Status":"failure","ClientAddr":"10.0.0.9"}`, routeGather,
+			want(scalefield.SecurityEvent{Time: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC), Message: "postgresql: u LOGIN from 10.0.0.9 failed",
+				Severity: scalefield.SeverityLow, User: "u", SrcIP: "10.0.0.9", Action: "LOGIN", ClassUID: scalefield.ClassAuthentication,
+				ActivityID: authLogon, ActivityName: "Logon", Status: statusFailure, Device: "postgresql"})},
+		{"gather engine from the sourcetype", KindGather, "db:mysql", `{"Time":"2026-01-02T09:00:00Z","ActionClass":"CONNECT","Action":"Quit"}`, routeGather,
+			want(scalefield.SecurityEvent{Time: time.Date(2026, 1, 2, 9, 0, 0, 0, time.UTC), Message: "mysql: unknown user Quit",
+				Severity: scalefield.SeverityInfo, Action: "Quit", ClassUID: scalefield.ClassAuthentication, ActivityID: authLogoff,
+				ActivityName: "Logoff", Device: "mysql"})},
 	}
 	reg := mustRegistry(t)
 	if err := reg.Load([]SourceMapping{
@@ -287,5 +309,23 @@ func TestSafeError(t *testing.T) {
 	}
 	if clean := errors.New("fine"); safeError(clean) != clean {
 		t.Error("safeError wraps a clean error")
+	}
+}
+
+// TestCleanShortcut checks that clean's shortcut for clean ASCII gives
+// what the full rules give.
+func TestCleanShortcut(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "a", "abc def", " a", "a ", "\ta", "a\n", "a\x00b", "\x01a", "a\x7f", "é", "a\xffb",
+		"a\u0085", "\u00a0a", strings.Repeat("x", 30), "  ", "\x00"} {
+		for _, n := range []int{1, 3, 8, 64} {
+			want := strings.TrimSpace(pipeline.CleanText(s))
+			if len(want) > n {
+				want = strings.TrimSpace(pipeline.TruncateUTF8(want, n))
+			}
+			if got := clean(s, n); got != want {
+				t.Errorf("clean(%q, %d) = %q, want %q", s, n, got, want)
+			}
+		}
 	}
 }

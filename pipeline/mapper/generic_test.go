@@ -32,6 +32,12 @@ func TestFieldMappingValidate(t *testing.T) {
 			`severity map: "P1" maps to "urgent", which is not a severity`},
 		{"empty severity value", FieldMapping{Message: []string{"m"}, SeverityMap: map[string]scalefield.Severity{"": scalefield.SeverityLow}},
 			`severity map has an empty value`},
+		{"OCSF paths alone", FieldMapping{ClassUID: []string{"c"}, ActivityID: []string{"a"}, ActivityName: []string{"n"}, Status: []string{"s"},
+			SrcPort: []string{"sp"}, DstPort: []string{"dp"}, SrcHostname: []string{"sh"}, DstHostname: []string{"dh"},
+			Device: []string{"d"}, VendorEventID: []string{"id"}, StatusMap: map[string]string{"OK": statusSuccess}}, ""},
+		{"empty OCSF path", FieldMapping{Message: []string{"m"}, VendorEventID: []string{"a."}}, `vendor_event_id path 0 "a." is empty or has an empty segment`},
+		{"unknown status", FieldMapping{Message: []string{"m"}, StatusMap: map[string]string{"OK": "fine"}},
+			`status map: "OK" maps to "fine", which is neither success nor failure`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

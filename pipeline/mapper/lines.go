@@ -1,6 +1,7 @@
 package mapper
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -69,10 +70,16 @@ func mapSyslog(in *input, s *parse.Syslog, raw []byte) (*scalefield.SecurityEven
 		}
 	}
 	e.Device = s.AppName
-	switch f := s.Cisco.Facility; f {
+	switch s.Cisco.Facility {
 	case "":
-	case "ASA", "FTD", "FWSM", "PIX":
-		e.Device = "Cisco " + f
+	case "ASA":
+		e.Device = "Cisco ASA"
+	case "FTD":
+		e.Device = "Cisco FTD"
+	case "FWSM":
+		e.Device = "Cisco FWSM"
+	case "PIX":
+		e.Device = "Cisco PIX"
 	default:
 		e.Device = "Cisco IOS" // %LINEPROTO-5-UPDOWN, %SYS-5-CONFIG_I: IOS facilities
 	}
@@ -176,8 +183,13 @@ func mapCEF(in *input, s *parse.Syslog, c *parse.CEF) (*scalefield.SecurityEvent
 	}
 	e.User = get("sourceUserName", "destinationUserName")
 	e.Action = get("deviceAction")
+	vendor, product := strings.TrimSpace(c.DeviceVendor), strings.TrimSpace(c.DeviceProduct)
+	e.Device = device(vendor, product)
 	if in.source == "" {
-		e.Source = strings.TrimSpace(c.DeviceVendor + " " + c.DeviceProduct)
+		e.Source = e.Device
+		if vendor != "" && product != "" && e.Device == product {
+			e.Source = vendor + " " + product // device() left out the vendor the product repeats
+		}
 	}
 	for _, f := range []struct {
 		name string
@@ -193,17 +205,55 @@ func mapCEF(in *input, s *parse.Syslog, c *parse.CEF) (*scalefield.SecurityEvent
 		}
 		*f.dst = a
 	}
-	readPort(e, &e.SrcPort, "spt", get("sourcePort"))
-	readPort(e, &e.DstPort, "dpt", get("destinationPort"))
-	e.SrcHostname, e.DstHostname = get("sourceHostName"), get("destinationHostName")
-	e.Device = device(c.DeviceVendor, c.DeviceProduct)
-	e.Status = outcome(get("eventOutcome"))
+	x := cefOCSFFields(c)
+	readPort(e, &e.SrcPort, "spt", x.spt)
+	readPort(e, &e.DstPort, "dpt", x.dpt)
+	e.SrcHostname, e.DstHostname = x.shost, x.dhost
+	e.Status = outcome(x.outcome)
 	// externalId is unique per reporting device, not across devices.
-	if x := get("externalId"); x != "" {
-		e.VendorEventID = joinID(e.Device, get("deviceHostName", "deviceAddress"), x)
+	if x.externalID != "" {
+		e.VendorEventID = joinID(e.Device, get("deviceHostName", "deviceAddress"), x.externalID)
 	}
-	cefClass(e, c, get)
+	cefClass(e, c, x.cat)
 	return finish("cef", in, e)
+}
+
+// cefOCSF holds the extension values the OCSF columns need.
+type cefOCSF struct {
+	spt, dpt, shost, dhost, outcome, externalID, cat string
+}
+
+// cefOCSFFields reads them in one pass (the last value of a key wins, and
+// placeholders such as "-" count as none, as c.Get and placeholder do).
+func cefOCSFFields(c *parse.CEF) cefOCSF {
+	var x cefOCSF
+	for i := range c.Extensions {
+		ext := &c.Extensions[i]
+		var dst *string
+		switch ext.Name {
+		case "sourcePort":
+			dst = &x.spt
+		case "destinationPort":
+			dst = &x.dpt
+		case "sourceHostName":
+			dst = &x.shost
+		case "destinationHostName":
+			dst = &x.dhost
+		case "eventOutcome":
+			dst = &x.outcome
+		case "externalId":
+			dst = &x.externalID
+		case "deviceEventCategory":
+			dst = &x.cat
+		default:
+			continue
+		}
+		*dst = ext.Value
+		if placeholder(ext.Value) {
+			*dst = ""
+		}
+	}
+	return x
 }
 
 // authWords mark an authentication event in CEF's category, signature ID
@@ -212,18 +262,30 @@ var authWords = []string{"login", "logon", "logout", "logoff", "log on", "log of
 	"logged off", "sign in", "signin", "signed in", "sign-in", "sign out", "signout", "sign-out", "signed out",
 	"authenticat", "password", "credential", "kerberos"}
 
+// authStems are parts of authWords, one in each.
+var authStems = []string{"log", "sign", "auth", "password", "credential", "kerberos"}
+
+// logoffWords make an authentication a Logoff; failureWords a failure
+// when the record has no outcome.
+var (
+	logoffWords  = []string{"logout", "logoff", "log off", "logged out", "logged off", "sign out", "signout", "sign-out", "signed out"}
+	failureWords = []string{"fail", "denied", "invalid", "rejected"}
+)
+
 // cefClass classifies a CEF record: Authentication when its category,
 // signature ID or name speaks of authentication; Network Activity when it
 // has both endpoints' addresses or a port; else Base.
-func cefClass(e *scalefield.SecurityEvent, c *parse.CEF, get func(...string) string) {
-	text := strings.ToLower(get("deviceEventCategory") + " " + c.SignatureID + " " + c.Name)
-	if containsAny(text, authWords) {
+func cefClass(e *scalefield.SecurityEvent, c *parse.CEF, cat string) {
+	var buf [256]byte
+	text := lowerASCII(buf[:0], cat, c.SignatureID, c.Name)
+	// Every auth word holds one of authStems: most records need only these.
+	if containsAnyBytes(text, authStems) && containsAnyBytes(text, authWords) {
 		a := authLogon
-		if containsAny(text, []string{"logout", "logoff", "log off", "logged out", "logged off", "sign out", "signout", "sign-out", "signed out"}) {
+		if containsAnyBytes(text, logoffWords) {
 			a = authLogoff
 		}
 		classify(e, scalefield.ClassAuthentication, a, "")
-		if e.Status == "" && containsAny(text, []string{"fail", "denied", "invalid", "rejected"}) {
+		if e.Status == "" && containsAnyBytes(text, failureWords) {
 			e.Status = statusFailure
 		}
 		return
@@ -241,7 +303,10 @@ func cefClass(e *scalefield.SecurityEvent, c *parse.CEF, get func(...string) str
 // (allow, accept, permit, built), or traffic (no action, or "log"); other
 // actions are Other, named by the action.
 func cefNetworkActivity(act string) (int, string) {
-	a := strings.ToLower(act)
+	a := act
+	if hasUpper(a) {
+		a = strings.ToLower(a)
+	}
 	switch {
 	case a == "" || a == "log" || a == "logged" || a == "alert" || a == "detect" || a == "detectonly":
 		return networkTraffic, ""
@@ -259,6 +324,42 @@ func cefNetworkActivity(act string) (int, string) {
 		return networkOpen, ""
 	}
 	return activityOther, act
+}
+
+// hasUpper reports whether s has an ASCII capital letter.
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII appends texts to dst, ASCII lowercase, separated by
+// newlines (so that no word spans two of them).
+func lowerASCII(dst []byte, texts ...string) []byte {
+	for _, t := range texts {
+		for i := 0; i < len(t); i++ {
+			c := t[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+		}
+		dst = append(dst, '\n')
+	}
+	return dst
+}
+
+// containsAnyBytes reports whether b contains one of subs.
+func containsAnyBytes(b []byte, subs []string) bool {
+	for _, sub := range subs {
+		if bytes.Contains(b, []byte(sub)) {
+			return true
+		}
+	}
+	return false
 }
 
 // containsAny reports whether s contains one of subs.

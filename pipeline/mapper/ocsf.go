@@ -83,8 +83,13 @@ var activityNames = map[int]map[int]string{
 
 // knownClass reports whether c is one of the classes Silver assigns.
 func knownClass(c int) bool {
-	_, ok := activityNames[c]
-	return ok || c == scalefield.ClassBase
+	switch c {
+	case scalefield.ClassBase, scalefield.ClassFileActivity, scalefield.ClassProcessActivity, scalefield.ClassDetectionFinding,
+		scalefield.ClassAccountChange, scalefield.ClassAuthentication, scalefield.ClassNetworkActivity,
+		scalefield.ClassHTTPActivity, scalefield.ClassDNSActivity, scalefield.ClassDatastoreActivity:
+		return true
+	}
+	return false
 }
 
 // activityName is the OCSF caption of activity a of class c: "Unknown",
@@ -126,6 +131,9 @@ var outcomeWords = map[string]string{
 // outcome reads an outcome word ("Success", "/Failure", "FAILED"…); ""
 // when s is none of them.
 func outcome(s string) string {
+	if s == "" {
+		return ""
+	}
 	s = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(s), "/"))
 	return outcomeWords[s]
 }
@@ -133,6 +141,9 @@ func outcome(s string) string {
 // port reads a TCP/UDP port, 1-65535. ok is false for anything else;
 // zero and "-" (what Windows writes for "none") give 0 with ok true.
 func port(s string) (int, bool) {
+	if s == "" {
+		return 0, true
+	}
 	s = strings.TrimSpace(s)
 	if placeholder(s) || s == "0" {
 		return 0, true
@@ -166,7 +177,7 @@ func device(vendor, product string) string {
 	switch {
 	case product == "":
 		return vendor
-	case vendor == "" || strings.HasPrefix(strings.ToLower(product), strings.ToLower(vendor)):
+	case vendor == "" || len(product) >= len(vendor) && strings.EqualFold(product[:len(vendor)], vendor):
 		return product
 	}
 	return vendor + " " + product

@@ -24,12 +24,12 @@ func syslogAuth(e *scalefield.SecurityEvent, app, msg string) bool {
 	if strings.HasPrefix(msg, "pam_") {
 		return pamLine(e, msg)
 	}
-	switch strings.ToLower(app) {
-	case "sshd":
+	switch {
+	case strings.EqualFold(app, "sshd"):
 		return sshdLine(e, msg)
-	case "sudo":
+	case strings.EqualFold(app, "sudo"):
 		return sudoLine(e, msg)
-	case "su":
+	case strings.EqualFold(app, "su"):
 		return suLine(e, msg)
 	}
 	return false

@@ -22,11 +22,31 @@ const maxFieldLen = 1024
 // becomes U+FFFD, NUL bytes go, surrounding white space is trimmed and the
 // result is cut to at most n bytes on a character boundary.
 func clean(s string, n int) string {
+	if len(s) <= n && cleanASCII(s) {
+		return s // the common case, without the scans below
+	}
 	s = strings.TrimSpace(pipeline.CleanText(s))
 	if len(s) > n {
 		s = strings.TrimSpace(pipeline.TruncateUTF8(s, n))
 	}
 	return s
+}
+
+// cleanASCII reports whether s is ASCII without NUL and without white
+// space (or other bytes up to ' ') at either end: text clean leaves as is.
+func cleanASCII(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] <= ' ' || s[len(s)-1] <= ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == 0 || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // finish cleans every text field of e, checks what every mapper must
@@ -42,11 +62,15 @@ func finish(prefix string, in *input, e *scalefield.SecurityEvent) (*scalefield.
 	e.Sourcetype = clean(e.Sourcetype, maxFieldLen)
 	e.User = clean(e.User, maxFieldLen)
 	e.Action = clean(e.Action, maxFieldLen)
-	for _, f := range []*string{&e.ActivityName, &e.SrcHostname, &e.DstHostname, &e.Device, &e.VendorEventID,
+	for _, f := range [...]*string{&e.ActivityName, &e.SrcHostname, &e.DstHostname, &e.Device, &e.VendorEventID,
 		&e.DBName, &e.DBObject, &e.FindingUID, &e.FindingTitle} {
-		*f = clean(*f, maxFieldLen)
+		if *f != "" {
+			*f = clean(*f, maxFieldLen)
+		}
 	}
-	e.DBStatement = clean(e.DBStatement, pipeline.MaxMessageLen)
+	if e.DBStatement != "" {
+		e.DBStatement = clean(e.DBStatement, pipeline.MaxMessageLen)
+	}
 	for i, w := range e.Warnings {
 		e.Warnings[i] = clean(w, maxFieldLen)
 	}
