@@ -7,10 +7,12 @@
 -- event and window, silver_duplicates the Bronze records folded into a kept
 -- row, so a reprocess can take them back out exactly.
 --
--- Gold is maintained incrementally, in the refine transaction that writes
--- the Silver rows it counts: gold_threat_metrics holds counts per tenant,
--- period (hour, day, month), bucket and dimension value, so a Gold count
--- always equals a count over Silver.
+-- Gold is maintained incrementally: the refine transaction that writes
+-- Silver rows appends what they add to Gold to gold_deltas (append-only,
+-- no conflicts between concurrent batches), and the aggregate stage folds
+-- the deltas into gold_threat_metrics (counts per tenant, period (hour,
+-- day, month), bucket and dimension value) and gold_user_risk_profiles.
+-- Once the deltas are folded, a Gold count equals a count over Silver.
 
 -- +goose Up
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -138,6 +140,20 @@ CREATE TABLE gold_threat_metrics (
     PRIMARY KEY (tenant_id, period, dimension, bucket, value)
 );
 
+-- Count changes waiting for the aggregate stage, written with COPY by the
+-- refine transaction that made them (and by reprocess, negative).
+CREATE TABLE gold_deltas (
+    tenant_id uuid NOT NULL,
+    period    text NOT NULL,
+    dimension text NOT NULL,
+    bucket    timestamptz NOT NULL,
+    value     text NOT NULL,
+    count     bigint NOT NULL
+);
+
+-- Rows that fell to zero (after a reprocess) are pruned by the fold.
+CREATE INDEX gold_threat_metrics_empty_idx ON gold_threat_metrics (tenant_id) WHERE count <= 0;
+
 -- A first risk profile per user, from what Silver saw of them; the ML
 -- stages refine the score later.
 CREATE TABLE gold_user_risk_profiles (
@@ -160,6 +176,20 @@ CREATE TABLE gold_user_risk_profiles (
     PRIMARY KEY (tenant_id, user_name)
 );
 CREATE INDEX gold_user_risk_profiles_score_idx ON gold_user_risk_profiles (tenant_id, risk_score DESC);
+
+-- Risk profile changes waiting for the aggregate stage.
+CREATE TABLE gold_user_deltas (
+    tenant_id      uuid NOT NULL,
+    user_name      text NOT NULL,
+    events         bigint NOT NULL,
+    failures       bigint NOT NULL,
+    threat_matches bigint NOT NULL,
+    high_severity  bigint NOT NULL,
+    max_risk       real NOT NULL,
+    privileged     boolean NOT NULL,
+    first_seen     timestamptz NOT NULL,
+    last_seen      timestamptz NOT NULL
+);
 
 -- How long each layer keeps a tenant's data. Absent rows mean the defaults
 -- (Bronze 30 days, Silver 180, Gold 730).
@@ -217,6 +247,14 @@ ALTER TABLE gold_user_risk_profiles ENABLE ROW LEVEL SECURITY;
 ALTER TABLE gold_user_risk_profiles FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON gold_user_risk_profiles
     USING (tenant_id = scalefield_current_tenant()) WITH CHECK (tenant_id = scalefield_current_tenant());
+ALTER TABLE gold_deltas ENABLE ROW LEVEL SECURITY;
+ALTER TABLE gold_deltas FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON gold_deltas
+    USING (tenant_id = scalefield_current_tenant()) WITH CHECK (tenant_id = scalefield_current_tenant());
+ALTER TABLE gold_user_deltas ENABLE ROW LEVEL SECURITY;
+ALTER TABLE gold_user_deltas FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant_isolation ON gold_user_deltas
+    USING (tenant_id = scalefield_current_tenant()) WITH CHECK (tenant_id = scalefield_current_tenant());
 ALTER TABLE retention_policies ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention_policies FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON retention_policies
@@ -229,7 +267,9 @@ CREATE TRIGGER bronze_events_append_only
     FOR EACH ROW EXECUTE FUNCTION scalefield_refuse_change();
 DROP FUNCTION scalefield_bronze_guard();
 DROP TABLE retention_policies;
+DROP TABLE gold_user_deltas;
 DROP TABLE gold_user_risk_profiles;
+DROP TABLE gold_deltas;
 DROP TABLE gold_threat_metrics;
 DROP TABLE silver_user_activities;
 DROP TABLE silver_alerts;

@@ -82,48 +82,213 @@ func (d goldDeltas) addDuplicate(tenantID string, eventTime time.Time, n int64) 
 	d.add(tenantID, eventTime, scalefield.DimDuplicates, "", n)
 }
 
-// apply upserts the deltas in a stable order (so concurrent batches take
-// row locks in the same order and cannot deadlock) and removes rows that
-// reach zero.
-func (d goldDeltas) apply(ctx context.Context, tx pgx.Tx) error {
-	keys := make([]goldKey, 0, len(d))
+// enqueue appends the non-zero deltas to gold_deltas for the aggregate
+// stage. COPY into a table without keys takes no row locks, so concurrent
+// refine batches never wait for each other here.
+func (d goldDeltas) enqueue(ctx context.Context, tx pgx.Tx) error {
+	rows := make([][]any, 0, len(d))
 	for k, n := range d {
 		if n != 0 {
-			keys = append(keys, k)
+			rows = append(rows, []any{k.tenantID, string(k.period), string(k.dimension), k.bucket, k.value, n})
 		}
 	}
-	if len(keys) == 0 {
+	if len(rows) == 0 {
 		return nil
 	}
-	slices.SortFunc(keys, func(a, b goldKey) int {
-		return cmpGold(a, b)
-	})
-	n := len(keys)
-	tenants, periods, dims, values := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	buckets, counts := make([]time.Time, n), make([]int64, n)
-	anyNegative := false
-	for i, k := range keys {
-		tenants[i], periods[i], dims[i], values[i], buckets[i], counts[i] = k.tenantID, string(k.period), string(k.dimension), k.value, k.bucket, d[k]
-		anyNegative = anyNegative || counts[i] < 0
-	}
-	if _, err := tx.Exec(ctx, `
-		INSERT INTO gold_threat_metrics AS g (tenant_id, period, dimension, bucket, value, count)
-		SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::bigint[])
-		ON CONFLICT (tenant_id, period, dimension, bucket, value) DO UPDATE SET count = g.count + EXCLUDED.count`,
-		tenants, periods, dims, buckets, values, counts); err != nil {
-		return fmt.Errorf("gold metrics: %w", err)
-	}
-	if anyNegative {
-		if _, err := tx.Exec(ctx, `
-			DELETE FROM gold_threat_metrics g
-			USING unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::text[]) AS k(tenant_id, period, dimension, bucket, value)
-			WHERE g.tenant_id = k.tenant_id AND g.period = k.period AND g.dimension = k.dimension
-			  AND g.bucket = k.bucket AND g.value = k.value AND g.count <= 0`,
-			tenants, periods, dims, buckets, values); err != nil {
-			return fmt.Errorf("gold metrics: prune: %w", err)
-		}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"gold_deltas"},
+		[]string{"tenant_id", "period", "dimension", "bucket", "value", "count"}, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("gold deltas: %w", err)
 	}
 	return nil
+}
+
+// userRisk is what a set of events adds to (or, negated, takes from) a
+// user's risk profile.
+type userRisk struct {
+	events, failures, threats, high int64
+	maxRisk                         float64
+	privileged                      bool
+	first, last                     time.Time
+}
+
+type userKey struct{ tenantID, user string }
+
+// userDeltas are changes to gold_user_risk_profiles, per user.
+type userDeltas map[userKey]*userRisk
+
+// add counts (n = 1) or uncounts (n = -1) one event of its actor.
+func (d userDeltas) add(tenantID, user string, t time.Time, status string, threat, high bool, risk float64, privileged bool, n int64) {
+	if user == "" {
+		return
+	}
+	k := userKey{tenantID, strings.ToLower(user)}
+	a := d[k]
+	if a == nil {
+		a = &userRisk{first: t, last: t}
+		d[k] = a
+	}
+	a.events += n
+	if status == "failure" {
+		a.failures += n
+	}
+	if threat {
+		a.threats += n
+	}
+	if high {
+		a.high += n
+	}
+	// The riskiest event, first and last seen are kept as seen: removing an
+	// event (reprocess) does not lower them.
+	a.maxRisk = max(a.maxRisk, risk)
+	a.privileged = a.privileged || privileged
+	if t.Before(a.first) {
+		a.first = t
+	}
+	if t.After(a.last) {
+		a.last = t
+	}
+}
+
+func (d userDeltas) addEvent(e *scalefield.SecurityEvent) {
+	d.add(e.TenantID, e.User, e.Time, e.Status, len(e.ThreatMatch) > 0,
+		e.Severity == scalefield.SeverityHigh || e.Severity == scalefield.SeverityCritical, e.RiskScore,
+		e.UserContext != nil && e.UserContext.Privileged, 1)
+}
+
+func (d userDeltas) enqueue(ctx context.Context, tx pgx.Tx) error {
+	if len(d) == 0 {
+		return nil
+	}
+	rows := make([][]any, 0, len(d))
+	for k, a := range d {
+		rows = append(rows, []any{k.tenantID, k.user, a.events, a.failures, a.threats, a.high, float32(a.maxRisk), a.privileged, a.first, a.last})
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"gold_user_deltas"},
+		[]string{"tenant_id", "user_name", "events", "failures", "threat_matches", "high_severity", "max_risk", "privileged", "first_seen", "last_seen"},
+		pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("gold user deltas: %w", err)
+	}
+	return nil
+}
+
+// foldLock keeps one aggregate stage folding at a time across replicas.
+const foldLock = "scalefield:gold-fold"
+
+// FoldResult says what one fold did.
+type FoldResult struct {
+	Deltas, UserDeltas int64
+	// Tenants whose Gold changed.
+	Tenants []string
+}
+
+// FoldGold folds up to limit pending deltas of each kind into Gold in one
+// transaction, summed per row first and applied in key order. Only one
+// replica folds at a time; the others find the lock taken and return an
+// empty result.
+func (s *GoldService) FoldGold(ctx context.Context, limit int) (*FoldResult, error) {
+	tx, err := s.db.Pool.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("fold gold: begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	var locked bool
+	if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock(hashtext($1))`, foldLock).Scan(&locked); err != nil {
+		return nil, fmt.Errorf("fold gold: lock: %w", err)
+	}
+	res := &FoldResult{}
+	if !locked {
+		return res, nil
+	}
+	tenants := map[string]bool{}
+	rows, err := tx.Query(ctx, `
+		WITH d AS (
+			DELETE FROM gold_deltas WHERE ctid = ANY(ARRAY(SELECT ctid FROM gold_deltas LIMIT $1))
+			RETURNING tenant_id, period, dimension, bucket, value, count
+		), s AS (
+			SELECT tenant_id, period, dimension, bucket, value, sum(count)::bigint AS count, count(*) AS n
+			FROM d GROUP BY tenant_id, period, dimension, bucket, value
+		), up AS (
+			INSERT INTO gold_threat_metrics AS g (tenant_id, period, dimension, bucket, value, count)
+			SELECT tenant_id, period, dimension, bucket, value, count FROM s
+			ORDER BY tenant_id, period, dimension, bucket, value
+			ON CONFLICT (tenant_id, period, dimension, bucket, value) DO UPDATE SET count = g.count + EXCLUDED.count
+		)
+		SELECT tenant_id::text, sum(n)::bigint FROM s GROUP BY tenant_id`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("fold gold: %w", err)
+	}
+	var tenant string
+	var n int64
+	if _, err := pgx.ForEachRow(rows, []any{&tenant, &n}, func() error {
+		tenants[tenant] = true
+		res.Deltas += n
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("fold gold: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM gold_threat_metrics WHERE count <= 0`); err != nil {
+		return nil, fmt.Errorf("fold gold: prune: %w", err)
+	}
+	rows, err = tx.Query(ctx, `
+		WITH d AS (
+			DELETE FROM gold_user_deltas WHERE ctid = ANY(ARRAY(SELECT ctid FROM gold_user_deltas LIMIT $1))
+			RETURNING *
+		), s AS (
+			SELECT tenant_id, user_name, sum(events)::bigint AS events, sum(failures)::bigint AS failures,
+			       sum(threat_matches)::bigint AS threat_matches, sum(high_severity)::bigint AS high_severity,
+			       max(max_risk) AS max_risk, bool_or(privileged) AS privileged,
+			       min(first_seen) AS first_seen, max(last_seen) AS last_seen, count(*) AS n
+			FROM d GROUP BY tenant_id, user_name
+		), up AS (
+			INSERT INTO gold_user_risk_profiles AS p
+			    (tenant_id, user_name, events, failures, threat_matches, high_severity, max_risk, privileged, first_seen, last_seen)
+			SELECT tenant_id, user_name, events, failures, threat_matches, high_severity, max_risk, privileged, first_seen, last_seen
+			FROM s ORDER BY tenant_id, user_name
+			ON CONFLICT (tenant_id, user_name) DO UPDATE SET
+			    events = p.events + EXCLUDED.events,
+			    failures = p.failures + EXCLUDED.failures,
+			    threat_matches = p.threat_matches + EXCLUDED.threat_matches,
+			    high_severity = p.high_severity + EXCLUDED.high_severity,
+			    max_risk = greatest(p.max_risk, EXCLUDED.max_risk),
+			    privileged = p.privileged OR EXCLUDED.privileged,
+			    first_seen = least(p.first_seen, EXCLUDED.first_seen),
+			    last_seen = greatest(p.last_seen, EXCLUDED.last_seen),
+			    updated_at = now()
+		)
+		SELECT tenant_id::text, sum(n)::bigint FROM s GROUP BY tenant_id`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("fold user risk: %w", err)
+	}
+	if _, err := pgx.ForEachRow(rows, []any{&tenant, &n}, func() error {
+		tenants[tenant] = true
+		res.UserDeltas += n
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("fold user risk: %w", err)
+	}
+	if res.UserDeltas > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM gold_user_risk_profiles WHERE events <= 0`); err != nil {
+			return nil, fmt.Errorf("fold user risk: prune: %w", err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("fold gold: commit: %w", err)
+	}
+	for t := range tenants {
+		res.Tenants = append(res.Tenants, t)
+	}
+	slices.Sort(res.Tenants)
+	return res, nil
+}
+
+// PendingGold counts the deltas waiting to be folded.
+func (s *GoldService) PendingGold(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.Pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM gold_deltas) + (SELECT count(*) FROM gold_user_deltas)`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("pending gold: %w", err)
+	}
+	return n, nil
 }
 
 func cmpGold(a, b goldKey) int {

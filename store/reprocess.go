@@ -22,8 +22,11 @@ import (
 //   - copies received in the range whose kept event stays are taken out of
 //     its count;
 //   - their quarantine entries are cleared;
-//   - the risk profiles of the users involved are recomputed from what
-//     stays in Silver, and the refine stage adds the rebuilt events to them.
+//   - the risk profile counts of the users involved lose the removed
+//     events (the riskiest event and first/last seen stay as seen), and the
+//     refine stage adds the rebuilt events back.
+//
+// Every Gold change goes through the deltas the aggregate stage folds.
 func (s *GoldService) Reprocess(ctx context.Context, from, to time.Time, audit *scalefield.AuditEntry) (*scalefield.ReprocessResult, error) {
 	if !from.Before(to) {
 		return nil, scalefield.Errorf(scalefield.EINVALID, "from must be before to")
@@ -65,22 +68,24 @@ func reprocessTx(ctx context.Context, tx pgx.Tx, tenantID string, from, to time.
 		DELETE FROM silver_security_events
 		WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3
 		RETURNING id, time, bronze_id, received_at, severity, coalesce(nullif(sourcetype, ''), source),
-		          src_ip, lower(user_name), src_country, class_uid, threat_matched`, tenantID, from, to)
+		          src_ip, lower(user_name), src_country, class_uid, threat_matched, status, risk_score`, tenantID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("reprocess: remove silver: %w", err)
 	}
 	deltas := goldDeltas{}
 	var removedIDs, requeue []int64
 	var requeueAt []time.Time
-	users := map[string]bool{}
+	users := userDeltas{}
 	var (
 		id, bronzeID int64
 		t, received  time.Time
 		f            goldFacts
 		src          *netip.Addr
+		status       string
+		risk         float32
 	)
 	f.tenantID = tenantID
-	_, err = pgx.ForEachRow(rows, []any{&id, &t, &bronzeID, &received, &f.severity, &f.source, &src, &f.user, &f.country, &f.class, &f.threat},
+	_, err = pgx.ForEachRow(rows, []any{&id, &t, &bronzeID, &received, &f.severity, &f.source, &src, &f.user, &f.country, &f.class, &f.threat, &status, &risk},
 		func() error {
 			f.time, f.srcIP = t, ""
 			if src != nil {
@@ -90,9 +95,7 @@ func reprocessTx(ctx context.Context, tx pgx.Tx, tenantID string, from, to time.
 			deltas.addEvent(f, -1)
 			removedIDs = append(removedIDs, id)
 			requeue, requeueAt = append(requeue, bronzeID), append(requeueAt, received)
-			if f.user != "" {
-				users[f.user] = true
-			}
+			users.add(tenantID, f.user, t, status, f.threat, f.severity == "high" || f.severity == "critical", float64(risk), false, -1)
 			return nil
 		})
 	if err != nil {
@@ -167,10 +170,10 @@ func reprocessTx(ctx context.Context, tx pgx.Tx, tenantID string, from, to time.
 		return nil, fmt.Errorf("reprocess: clear quarantine: %w", err)
 	}
 
-	if err := deltas.apply(ctx, tx); err != nil {
+	if err := deltas.enqueue(ctx, tx); err != nil {
 		return nil, err
 	}
-	if err := recomputeUserRisk(ctx, tx, tenantID, users); err != nil {
+	if err := users.enqueue(ctx, tx); err != nil {
 		return nil, err
 	}
 	tag, err := tx.Exec(ctx, `
@@ -181,31 +184,4 @@ func reprocessTx(ctx context.Context, tx pgx.Tx, tenantID string, from, to time.
 		return nil, fmt.Errorf("reprocess: queue: %w", err)
 	}
 	return &scalefield.ReprocessResult{Queued: tag.RowsAffected(), Removed: int64(len(removedIDs))}, nil
-}
-
-// recomputeUserRisk rebuilds the risk profiles of users from Silver.
-func recomputeUserRisk(ctx context.Context, tx pgx.Tx, tenantID string, users map[string]bool) error {
-	if len(users) == 0 {
-		return nil
-	}
-	names := make([]string, 0, len(users))
-	for u := range users {
-		names = append(names, u)
-	}
-	if _, err := tx.Exec(ctx, `DELETE FROM gold_user_risk_profiles WHERE tenant_id = $1 AND user_name = ANY($2)`, tenantID, names); err != nil {
-		return fmt.Errorf("reprocess: user risk: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `
-		INSERT INTO gold_user_risk_profiles
-		    (tenant_id, user_name, events, failures, threat_matches, high_severity, max_risk, privileged, first_seen, last_seen)
-		SELECT tenant_id, lower(user_name), count(*), count(*) FILTER (WHERE status = 'failure'),
-		       count(*) FILTER (WHERE threat_matched), count(*) FILTER (WHERE severity IN ('high', 'critical')),
-		       max(risk_score), coalesce(bool_or((enrichment -> 'user' ->> 'Privileged')::boolean), false),
-		       min(time), max(time)
-		FROM silver_security_events
-		WHERE tenant_id = $1 AND user_name <> '' AND lower(user_name) = ANY($2)
-		GROUP BY tenant_id, lower(user_name)`, tenantID, names); err != nil {
-		return fmt.Errorf("reprocess: user risk: %w", err)
-	}
-	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -348,10 +347,14 @@ func (w *silverWrite) finish(ctx context.Context, tx pgx.Tx) error {
 	for _, d := range w.dups {
 		deltas.addDuplicate(d.e.TenantID, d.targetTime, 1)
 	}
-	if err := deltas.apply(ctx, tx); err != nil {
+	if err := deltas.enqueue(ctx, tx); err != nil {
 		return err
 	}
-	return upsertUserRisk(ctx, tx, w.winners)
+	users := userDeltas{}
+	for _, e := range w.winners {
+		users.addEvent(e)
+	}
+	return users.enqueue(ctx, tx)
 }
 
 func (w *silverWrite) recordDuplicates(ctx context.Context, tx pgx.Tx) error {
@@ -474,89 +477,6 @@ func insertUserActivities(ctx context.Context, tx pgx.Tx, events []*scalefield.S
 		tenants, ids, times, users, classes, activities, statuses, srcs, countries)
 	if err != nil {
 		return fmt.Errorf("refine: user activities: %w", err)
-	}
-	return nil
-}
-
-// upsertUserRisk adds the batch's events to each actor's risk profile.
-func upsertUserRisk(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEvent) error {
-	type agg struct {
-		events, failures, threats, high int64
-		maxRisk                         float64
-		privileged                      bool
-		first, last                     time.Time
-	}
-	type key struct{ tenant, user string }
-	profiles := map[key]*agg{}
-	for _, e := range events {
-		if e.User == "" {
-			continue
-		}
-		k := key{e.TenantID, strings.ToLower(e.User)}
-		a := profiles[k]
-		if a == nil {
-			a = &agg{first: e.Time, last: e.Time}
-			profiles[k] = a
-		}
-		a.events++
-		if e.Status == "failure" {
-			a.failures++
-		}
-		if len(e.ThreatMatch) > 0 {
-			a.threats++
-		}
-		if e.Severity == scalefield.SeverityHigh || e.Severity == scalefield.SeverityCritical {
-			a.high++
-		}
-		a.maxRisk = max(a.maxRisk, e.RiskScore)
-		a.privileged = a.privileged || e.UserContext != nil && e.UserContext.Privileged
-		if e.Time.Before(a.first) {
-			a.first = e.Time
-		}
-		if e.Time.After(a.last) {
-			a.last = e.Time
-		}
-	}
-	if len(profiles) == 0 {
-		return nil
-	}
-	keys := make([]key, 0, len(profiles))
-	for k := range profiles {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if c := strings.Compare(a.tenant, b.tenant); c != 0 {
-			return c
-		}
-		return strings.Compare(a.user, b.user)
-	})
-	n := len(keys)
-	tenants, users := make([]string, n), make([]string, n)
-	evs, fails, threats, highs := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
-	risks, privs, firsts, lasts := make([]float32, n), make([]bool, n), make([]time.Time, n), make([]time.Time, n)
-	for i, k := range keys {
-		a := profiles[k]
-		tenants[i], users[i], evs[i], fails[i], threats[i], highs[i] = k.tenant, k.user, a.events, a.failures, a.threats, a.high
-		risks[i], privs[i], firsts[i], lasts[i] = float32(a.maxRisk), a.privileged, a.first, a.last
-	}
-	_, err := tx.Exec(ctx, `
-		INSERT INTO gold_user_risk_profiles AS p
-		    (tenant_id, user_name, events, failures, threat_matches, high_severity, max_risk, privileged, first_seen, last_seen)
-		SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
-		                     $7::real[], $8::bool[], $9::timestamptz[], $10::timestamptz[])
-		ON CONFLICT (tenant_id, user_name) DO UPDATE SET
-		    events = p.events + EXCLUDED.events,
-		    failures = p.failures + EXCLUDED.failures,
-		    threat_matches = p.threat_matches + EXCLUDED.threat_matches,
-		    high_severity = p.high_severity + EXCLUDED.high_severity,
-		    max_risk = greatest(p.max_risk, EXCLUDED.max_risk),
-		    privileged = p.privileged OR EXCLUDED.privileged,
-		    first_seen = least(p.first_seen, EXCLUDED.first_seen),
-		    last_seen = greatest(p.last_seen, EXCLUDED.last_seen),
-		    updated_at = now()`,
-		tenants, users, evs, fails, threats, highs, risks, privs, firsts, lasts)
-	if err != nil {
-		return fmt.Errorf("refine: user risk: %w", err)
 	}
 	return nil
 }

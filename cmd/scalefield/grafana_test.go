@@ -32,6 +32,7 @@ func TestGrafanaDatasourceRequests(t *testing.T) {
 	now := time.Now().UTC()
 	MustPostHEC(t, b.main, b.a.Secret, `{"event": {"message": "grafana probe", "severity": "high"}}`)
 	waitEvents(t, b, b.a.Token, 1)
+	waitRefined(t, b.main)
 
 	from := now.Add(-3 * time.Hour).UnixMilli()
 	to := now.Add(time.Hour).UnixMilli()

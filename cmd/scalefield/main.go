@@ -72,8 +72,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
 		return m.Close(shutdownCtx)
+	case "gather":
+		return runGather(ctx, args, getenv, stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate or version)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, gather or version)", cmd)
 	}
 }
 
@@ -96,6 +98,7 @@ type Main struct {
 	Authorizer *rbac.Enforcer
 	Refiner    *pipeline.Refiner
 	Retainer   *pipeline.Retainer
+	Aggregator *pipeline.Aggregator
 	// closers release what Run opened besides the fields above.
 	closers []func() error
 	// Partitions is started with the pipeline; Migrate also runs it once.
@@ -235,7 +238,6 @@ func (m *Main) Run(ctx context.Context) error {
 		// Syslog, CEF and the vendor payloads are read by the mappers; plain
 		// HEC JSON falls through to the generic rules.
 		m.Refiner.Normalize = mapper.Normalize
-		m.Refiner.Changed = gold.Invalidate
 		var geo *enrich.GeoIP
 		if m.Config.GeoIPCity != "" {
 			if geo, err = enrich.OpenGeoIP(m.Config.GeoIPCity, m.Config.GeoIPASN); err != nil {
@@ -249,6 +251,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.Refiner.Enricher = enricher
 		m.Refiner.Start(context.WithoutCancel(ctx))
+		m.Aggregator = pipeline.NewAggregator(goldStore, m.Log)
+		m.Aggregator.Changed = gold.Invalidate
+		m.Aggregator.Start(context.WithoutCancel(ctx))
 		m.Retainer = pipeline.NewRetainer(goldStore, m.Log)
 		m.Retainer.Start(context.WithoutCancel(ctx))
 		m.Partitions = pipeline.NewPartitionMaintainer(m.DB, m.Log)
@@ -316,6 +321,9 @@ func (m *Main) Close(ctx context.Context) error {
 	}
 	if m.Retainer != nil {
 		m.Retainer.Stop()
+	}
+	if m.Aggregator != nil {
+		m.Aggregator.Stop()
 	}
 	if m.Refiner != nil {
 		m.Refiner.Stop()

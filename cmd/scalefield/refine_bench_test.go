@@ -38,7 +38,8 @@ func (l *memLoader) LoadEnrichment(context.Context, string) (int64, []scalefield
 
 // BenchmarkRefine queues b.N HEC JSON events in Bronze, then times the
 // refine stage (one worker per CPU, as serve runs it) taking them to
-// committed Silver and Gold with enrichment on: GeoIP, 100,000 threat
+// committed Silver with enrichment on, and how long Gold then trails
+// (the aggregate stage folding the batches' deltas), with enrichment on: GeoIP, 100,000 threat
 // indicators and a 10,000-user directory. Every 20th event repeats an
 // earlier one, so deduplication does real work.
 func BenchmarkRefine(b *testing.B) {
@@ -96,9 +97,12 @@ func BenchmarkRefine(b *testing.B) {
 	r.Normalize = mapper.Normalize
 	r.Enricher = enricher
 	refine := store.NewRefineStore(bb.main.DB)
+	gold := store.NewGoldService(bb.main.DB)
+	agg := pipeline.NewAggregator(gold, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	b.ResetTimer()
 	start := time.Now()
 	r.Start(ctx)
+	agg.Start(ctx)
 	for {
 		depth, _, err := refine.QueueStats(ctx)
 		if err != nil {
@@ -110,8 +114,20 @@ func BenchmarkRefine(b *testing.B) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	elapsed := time.Since(start)
+	for {
+		n, err := gold.PendingGold(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	goldElapsed := time.Since(start)
 	b.StopTimer()
 	r.Stop()
+	agg.Stop()
 
 	var silver, copies, matched int64
 	if err := bb.main.DB.Pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(dup_count), 0), count(*) FILTER (WHERE src_country <> '')
@@ -121,7 +137,16 @@ func BenchmarkRefine(b *testing.B) {
 	if copies != int64(b.N) {
 		b.Fatalf("Silver counts %d copies of %d events sent", copies, b.N)
 	}
+	var goldTotal int64
+	if err := bb.main.DB.Pool.QueryRow(ctx, `SELECT coalesce(sum(count), 0) FROM gold_threat_metrics
+		WHERE tenant_id = $1 AND period = 'day' AND dimension = 'total'`, tenantID).Scan(&goldTotal); err != nil {
+		b.Fatal(err)
+	}
+	if goldTotal != silver {
+		b.Fatalf("Gold counts %d events, Silver holds %d", goldTotal, silver)
+	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+	b.ReportMetric(goldElapsed.Seconds()-elapsed.Seconds(), "gold-lag-s")
 	b.ReportMetric(float64(silver), "silver-rows")
 	b.ReportMetric(float64(matched)/float64(max(silver, 1)), "geo-coverage")
 }

@@ -135,13 +135,15 @@ func appendGather(t *testing.T, events *store.EventService, tenantID string, rec
 	}
 }
 
-// waitRefined waits until no Bronze record waits for refinement.
+// waitRefined waits until no Bronze record waits for refinement and Gold
+// has folded every delta.
 func waitRefined(t *testing.T, m *Main) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var n int
-		if err := m.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM refine_queue`).Scan(&n); err != nil {
+		if err := m.DB.Pool.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM refine_queue)
+			+ (SELECT count(*) FROM gold_deltas) + (SELECT count(*) FROM gold_user_deltas)`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n == 0 {
