@@ -1,0 +1,4 @@
+package store
+
+// AppendActivityJSONForTest exposes appendActivityJSON to the external tests.
+var AppendActivityJSONForTest = appendActivityJSON
