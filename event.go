@@ -355,9 +355,9 @@ type EventService interface {
 	// EINVALID for a bad filter or cursor; EUNAUTHORIZED without a session.
 	FindEvents(ctx context.Context, filter EventFilter) (*EventPage, error)
 
-	// FindEvent returns one Silver event with its enrichment. ENOTFOUND
-	// when the tenant has no such event.
-	FindEvent(ctx context.Context, id int64) (*SecurityEvent, error)
+	// FindEvent returns one Silver event, by its ID and time, with its
+	// enrichment. ENOTFOUND when the tenant has no such event.
+	FindEvent(ctx context.Context, id int64, at time.Time) (*SecurityEvent, error)
 
 	// FindBronzeEvent returns one Bronze record. ENOTFOUND.
 	FindBronzeEvent(ctx context.Context, id int64) (*BronzeEvent, error)

@@ -39,7 +39,7 @@ func toModelTenant(t *scalefield.Tenant) *model.Tenant {
 
 func toModelEvent(e *scalefield.SecurityEvent) *model.SecurityEvent {
 	m := &model.SecurityEvent{
-		ID:         formatID(e.ID),
+		ID:         eventID(e),
 		Time:       e.Time,
 		ReceivedAt: e.ReceivedAt,
 		Host:       optional(e.Host),

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"strconv"
+	"strings"
+	"time"
 
 	scalefield "github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/graph/model"
@@ -132,6 +134,23 @@ var intervalNames = map[model.Interval]scalefield.Interval{
 
 func toModelRetention(p *scalefield.RetentionPolicy) *model.RetentionPolicy {
 	return &model.RetentionPolicy{BronzeDays: p.BronzeDays, SilverDays: p.SilverDays, GoldDays: p.GoldDays, Custom: p.Custom}
+}
+
+// eventID is the GraphQL ID of a Silver event: its time (Unix
+// microseconds) and ID, the key of its partitioned table.
+func eventID(e *scalefield.SecurityEvent) string {
+	return strconv.FormatInt(e.Time.UnixMicro(), 10) + "-" + strconv.FormatInt(e.ID, 10)
+}
+
+// parseEventID reads an eventID; NOT_FOUND for anything else.
+func parseEventID(s string) (int64, time.Time, error) {
+	micros, id, ok := strings.Cut(s, "-")
+	m, err1 := strconv.ParseInt(micros, 10, 64)
+	n, err2 := strconv.ParseInt(id, 10, 64)
+	if !ok || err1 != nil || err2 != nil || n <= 0 {
+		return 0, time.Time{}, scalefield.Errorf(scalefield.ENOTFOUND, "no event has ID %q", s)
+	}
+	return n, time.UnixMicro(m).UTC(), nil
 }
 
 // parseID reads a numeric ID; NOT_FOUND for anything else, since no object

@@ -29,11 +29,11 @@ func (r *queryResolver) Events(ctx context.Context, filter *model.EventFilter, f
 
 // Event is the resolver for the event field.
 func (r *queryResolver) Event(ctx context.Context, id string) (*model.SecurityEvent, error) {
-	n, err := parseID(id)
+	n, at, err := parseEventID(id)
 	if err != nil {
 		return nil, err
 	}
-	e, err := r.EventService.FindEvent(ctx, n)
+	e, err := r.EventService.FindEvent(ctx, n, at)
 	if err != nil {
 		return nil, err
 	}

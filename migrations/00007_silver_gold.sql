@@ -59,10 +59,12 @@ ALTER TABLE silver_security_events
 
 -- The explorer's filters. Each leads with tenant_id and ends with the page
 -- order, so a filtered newest-first page reads only the rows it returns.
--- Serves the detail view, which looks an event up by ID alone.
-CREATE INDEX silver_security_events_id_idx ON silver_security_events (id);
-CREATE INDEX silver_security_events_severity_idx ON silver_security_events (tenant_id, severity_id, time DESC, id DESC);
-CREATE INDEX silver_security_events_class_idx ON silver_security_events (tenant_id, class_uid, time DESC, id DESC);
+-- Every index costs the refine stage on each row, so Silver keeps only
+-- those a selective filter needs; severity and class filters read the
+-- newest-first tenant index (most events match them). A refined Bronze
+-- row leaves the refine queue in the transaction that writes its Silver
+-- row, which keeps Silver unique per Bronze row without an index.
+ALTER TABLE silver_security_events DROP CONSTRAINT silver_security_events_bronze_id_time_key;
 CREATE INDEX silver_security_events_src_ip_idx ON silver_security_events (tenant_id, src_ip);
 CREATE INDEX silver_security_events_user_idx ON silver_security_events (tenant_id, lower(user_name), time DESC) WHERE user_name <> '';
 CREATE INDEX silver_security_events_threat_idx ON silver_security_events (tenant_id, time DESC, id DESC) WHERE threat_matched;
@@ -79,8 +81,6 @@ CREATE TABLE silver_dedup (
     event_id     bigint NOT NULL,
     PRIMARY KEY (tenant_id, dedup_key, window_start)
 );
-CREATE INDEX silver_dedup_event_idx ON silver_dedup (event_id);
-CREATE INDEX silver_dedup_window_idx ON silver_dedup (window_start);
 
 -- Bronze records folded into a kept Silver row as duplicates.
 CREATE TABLE silver_duplicates (
@@ -279,9 +279,7 @@ DROP INDEX silver_security_events_message_trgm_idx;
 DROP INDEX silver_security_events_threat_idx;
 DROP INDEX silver_security_events_user_idx;
 DROP INDEX silver_security_events_src_ip_idx;
-DROP INDEX silver_security_events_class_idx;
-DROP INDEX silver_security_events_severity_idx;
-DROP INDEX silver_security_events_id_idx;
+ALTER TABLE silver_security_events ADD CONSTRAINT silver_security_events_bronze_id_time_key UNIQUE (bronze_id, time);
 ALTER TABLE silver_security_events
     DROP COLUMN last_seen_at, DROP COLUMN dup_count, DROP COLUMN dedup_key, DROP COLUMN warnings,
     DROP COLUMN quality_flags, DROP COLUMN quality, DROP COLUMN risk_score, DROP COLUMN threat_matched,

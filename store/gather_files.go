@@ -515,3 +515,27 @@ func appendJSONString(buf []byte, v string) []byte {
 	buf = append(buf, v...)
 	return append(buf, '"')
 }
+
+// gatherScanLock is the advisory lock key that lets one replica at a time
+// scan the blob store.
+const gatherScanLock = 0x5f6761746865 // "_gathe"
+
+// WithGatherScanLock runs fn while holding the cluster-wide scan lock, if no
+// other replica holds it; ran reports whether fn ran. The lock is held by a
+// transaction that ends when fn returns, so a replica that dies releases
+// it.
+func (s *GatherService) WithGatherScanLock(ctx context.Context, fn func(ctx context.Context) error) (ran bool, err error) {
+	tx, err := s.db.Pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("scan lock: begin: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	var got bool
+	if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, int64(gatherScanLock)).Scan(&got); err != nil {
+		return false, fmt.Errorf("scan lock: %w", err)
+	}
+	if !got {
+		return false, nil
+	}
+	return true, fn(ctx)
+}

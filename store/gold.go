@@ -191,6 +191,10 @@ func (s *GoldService) FoldGold(ctx context.Context, limit int) (*FoldResult, err
 		return nil, fmt.Errorf("fold gold: begin: %w", err)
 	}
 	defer tx.Rollback(ctx)
+	// Like refinement, a lost fold is redone from its deltas.
+	if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return nil, fmt.Errorf("fold gold: %w", err)
+	}
 	var locked bool
 	if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock(hashtext($1))`, foldLock).Scan(&locked); err != nil {
 		return nil, fmt.Errorf("fold gold: lock: %w", err)

@@ -63,13 +63,23 @@ func (s *RefineStore) RefineBatch(ctx context.Context, limit int, r Refinery) (*
 	}
 	defer tx.Rollback(ctx)
 
+	// Refinement is recomputed from Bronze whenever a batch is lost, so its
+	// commit need not wait for the WAL flush: a crash loses at most the
+	// last batches, whose queue rows come back with them.
+	if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		return nil, fmt.Errorf("refine: %w", err)
+	}
+	// Claiming deletes the queue rows at once (one write per row); the
+	// transaction's rollback puts them back.
 	rows, err := tx.Query(ctx, `
+		WITH q AS (
+			DELETE FROM refine_queue WHERE bronze_id IN (
+				SELECT bronze_id FROM refine_queue ORDER BY bronze_id LIMIT $1 FOR UPDATE SKIP LOCKED)
+			RETURNING bronze_id, received_at
+		)
 		SELECT b.id, b.tenant_id, b.received_at, b.kind, b.source, b.sourcetype, b.host, b.channel, b.payload
-		FROM refine_queue q
-		JOIN bronze_events b ON b.received_at = q.received_at AND b.id = q.bronze_id
-		ORDER BY q.bronze_id
-		LIMIT $1
-		FOR UPDATE OF q SKIP LOCKED`, limit)
+		FROM q JOIN bronze_events b ON b.received_at = q.received_at AND b.id = q.bronze_id
+		ORDER BY b.id`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("refine: claim: %w", err)
 	}
@@ -90,11 +100,9 @@ func (s *RefineStore) RefineBatch(ctx context.Context, limit int, r Refinery) (*
 		return nil, fmt.Errorf("refine: prepare: %w", err)
 	}
 
-	ids := make([]int64, len(claimed))
 	var events []*scalefield.SecurityEvent
 	var quarantined []quarantineRow
-	for i, b := range claimed {
-		ids[i] = b.ID
+	for _, b := range claimed {
 		e, err := r.Process(b)
 		if err != nil {
 			quarantined = append(quarantined, quarantineRow{b.TenantID, b.ID, b.ReceivedAt, err.Error()})
@@ -116,9 +124,6 @@ func (s *RefineStore) RefineBatch(ctx context.Context, limit int, r Refinery) (*
 		return nil, err
 	}
 	res.Quarantined = len(quarantined)
-	if _, err := tx.Exec(ctx, `DELETE FROM refine_queue WHERE bronze_id = ANY($1)`, ids); err != nil {
-		return nil, fmt.Errorf("refine: dequeue: %w", err)
-	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("refine: commit: %w", err)
 	}

@@ -68,13 +68,14 @@ func reprocessTx(ctx context.Context, tx pgx.Tx, tenantID string, from, to time.
 		DELETE FROM silver_security_events
 		WHERE tenant_id = $1 AND received_at >= $2 AND received_at < $3
 		RETURNING id, time, bronze_id, received_at, severity, coalesce(nullif(sourcetype, ''), source),
-		          src_ip, lower(user_name), src_country, class_uid, threat_matched, status, risk_score`, tenantID, from, to)
+		          src_ip, lower(user_name), src_country, class_uid, threat_matched, status, risk_score, dedup_key`, tenantID, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("reprocess: remove silver: %w", err)
 	}
 	deltas := goldDeltas{}
 	var removedIDs, requeue []int64
-	var requeueAt []time.Time
+	var removedTimes, requeueAt, dedupWindows []time.Time
+	var dedupKeys [][]byte
 	users := userDeltas{}
 	var (
 		id, bronzeID int64
@@ -83,9 +84,10 @@ func reprocessTx(ctx context.Context, tx pgx.Tx, tenantID string, from, to time.
 		src          *netip.Addr
 		status       string
 		risk         float32
+		dedup        []byte
 	)
 	f.tenantID = tenantID
-	_, err = pgx.ForEachRow(rows, []any{&id, &t, &bronzeID, &received, &f.severity, &f.source, &src, &f.user, &f.country, &f.class, &f.threat, &status, &risk},
+	_, err = pgx.ForEachRow(rows, []any{&id, &t, &bronzeID, &received, &f.severity, &f.source, &src, &f.user, &f.country, &f.class, &f.threat, &status, &risk, &dedup},
 		func() error {
 			f.time, f.srcIP = t, ""
 			if src != nil {
@@ -93,7 +95,10 @@ func reprocessTx(ctx context.Context, tx pgx.Tx, tenantID string, from, to time.
 			}
 			f.critical = f.class == scalefield.ClassDetectionFinding && f.severity == string(scalefield.SeverityCritical)
 			deltas.addEvent(f, -1)
-			removedIDs = append(removedIDs, id)
+			removedIDs, removedTimes = append(removedIDs, id), append(removedTimes, t)
+			if dedup != nil {
+				dedupKeys, dedupWindows = append(dedupKeys, dedup), append(dedupWindows, t.UTC().Truncate(24*time.Hour))
+			}
 			requeue, requeueAt = append(requeue, bronzeID), append(requeueAt, received)
 			users.add(tenantID, f.user, t, status, f.threat, f.severity == "high" || f.severity == "critical", float64(risk), false, -1)
 			return nil
@@ -101,13 +106,16 @@ func reprocessTx(ctx context.Context, tx pgx.Tx, tenantID string, from, to time.
 	if err != nil {
 		return nil, fmt.Errorf("reprocess: remove silver: %w", err)
 	}
-	for _, q := range []string{
-		`DELETE FROM silver_dedup WHERE tenant_id = $1 AND event_id = ANY($2)`,
-		`DELETE FROM silver_alerts WHERE tenant_id = $1 AND event_id = ANY($2)`,
-		`DELETE FROM silver_user_activities WHERE tenant_id = $1 AND event_id = ANY($2)`,
-	} {
-		if _, err := tx.Exec(ctx, q, tenantID, removedIDs); err != nil {
-			return nil, fmt.Errorf("reprocess: %w", err)
+	if _, err := tx.Exec(ctx, `
+		DELETE FROM silver_dedup d USING unnest($2::bytea[], $3::timestamptz[]) AS k(dedup_key, window_start)
+		WHERE d.tenant_id = $1 AND d.dedup_key = k.dedup_key AND d.window_start = k.window_start`,
+		tenantID, dedupKeys, dedupWindows); err != nil {
+		return nil, fmt.Errorf("reprocess: dedup keys: %w", err)
+	}
+	for _, table := range []string{"silver_alerts", "silver_user_activities"} {
+		if _, err := tx.Exec(ctx, `DELETE FROM `+table+` x USING unnest($2::timestamptz[], $3::bigint[]) AS k(time, event_id)
+			WHERE x.tenant_id = $1 AND x.time = k.time AND x.event_id = k.event_id`, tenantID, removedTimes, removedIDs); err != nil {
+			return nil, fmt.Errorf("reprocess: %s: %w", table, err)
 		}
 	}
 

@@ -200,21 +200,31 @@ func (s *GoldService) ApplyRetention(ctx context.Context) (*RetentionResult, err
 	if err != nil {
 		return nil, fmt.Errorf("retention: policies: %w", err)
 	}
-	for _, tp := range policies {
-		for _, l := range retentionLayers {
-			cutoff := now.AddDate(0, 0, -l.days(&tp.p))
-			for _, t := range l.tables {
-				tag, err := tx.Exec(ctx, `DELETE FROM `+t.name+` WHERE tenant_id = $1 AND `+t.column+` < $2`, tp.id, cutoff)
-				if err != nil {
-					return nil, fmt.Errorf("retention: %s: %w", t.name, err)
-				}
-				res.RowsDeleted += tag.RowsAffected()
-			}
+	// One statement per table for every tenant's cutoff, so each table is
+	// read once however many tenants there are.
+	tenantIDs := make([]string, len(policies))
+	for i, tp := range policies {
+		tenantIDs[i] = tp.id
+	}
+	for _, l := range retentionLayers {
+		cutoffs := make([]time.Time, len(policies))
+		for i, tp := range policies {
+			cutoffs[i] = now.AddDate(0, 0, -l.days(&tp.p))
 		}
-		// Risk profiles of users last seen before Silver's cutoff go with them.
-		if _, err := tx.Exec(ctx, `DELETE FROM gold_user_risk_profiles WHERE tenant_id = $1 AND last_seen < $2`,
-			tp.id, now.AddDate(0, 0, -tp.p.SilverDays)); err != nil {
-			return nil, fmt.Errorf("retention: risk profiles: %w", err)
+		for _, t := range l.tables {
+			tag, err := tx.Exec(ctx, `DELETE FROM `+t.name+` x USING unnest($1::uuid[], $2::timestamptz[]) AS c(tenant_id, cutoff)
+				WHERE x.tenant_id = c.tenant_id AND x.`+t.column+` < c.cutoff`, tenantIDs, cutoffs)
+			if err != nil {
+				return nil, fmt.Errorf("retention: %s: %w", t.name, err)
+			}
+			res.RowsDeleted += tag.RowsAffected()
+		}
+		if l.name == "SILVER" {
+			// Risk profiles of users last seen before Silver's cutoff go with them.
+			if _, err := tx.Exec(ctx, `DELETE FROM gold_user_risk_profiles x USING unnest($1::uuid[], $2::timestamptz[]) AS c(tenant_id, cutoff)
+				WHERE x.tenant_id = c.tenant_id AND x.last_seen < c.cutoff`, tenantIDs, cutoffs); err != nil {
+				return nil, fmt.Errorf("retention: risk profiles: %w", err)
+			}
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -180,13 +181,13 @@ func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter)
 }
 
 // FindEvent returns one of the caller's Silver events.
-func (s *EventService) FindEvent(ctx context.Context, id int64) (*scalefield.SecurityEvent, error) {
+func (s *EventService) FindEvent(ctx context.Context, id int64, at time.Time) (*scalefield.SecurityEvent, error) {
 	tx, tenantID, err := s.db.beginTenant(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
-	rows, err := tx.Query(ctx, silverSelect+` WHERE tenant_id = $1 AND id = $2`, tenantID, id)
+	rows, err := tx.Query(ctx, silverSelect+` WHERE tenant_id = $1 AND id = $2 AND time = $3`, tenantID, id, at)
 	if err != nil {
 		return nil, fmt.Errorf("find event: %w", err)
 	}
