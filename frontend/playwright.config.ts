@@ -11,6 +11,10 @@ const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // The analyst test needs neither. operator signs the administrator in again
 // with a TOTP code of a later step than admin-api-key used, and runs after
 // analyst: it depends on both (and is skipped if either fails).
+// analyst-explorer signs the analyst in and needs nothing else.
+// management-overview signs the administrator in with TOTP as well: it
+// depends on admin-mfa only (runs beside admin-api-key, before operator),
+// and records its step in e2e/.state/ like the others.
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '*.spec.ts',
@@ -26,7 +30,9 @@ export default defineConfig({
     { name: 'admin-mfa', testMatch: 'admin-mfa.spec.ts' },
     { name: 'admin-api-key', testMatch: 'admin-api-key.spec.ts', dependencies: ['admin-mfa'] },
     { name: 'analyst', testMatch: 'analyst-live-events.spec.ts' },
+    { name: 'analyst-explorer', testMatch: 'analyst-explorer.spec.ts' },
     { name: 'operator', testMatch: 'operator.spec.ts', dependencies: ['admin-api-key', 'analyst'] },
+    { name: 'management-overview', testMatch: 'management-overview.spec.ts', dependencies: ['admin-mfa'] },
   ],
   use: {
     baseURL: process.env.E2E_BASE_URL,

@@ -67,5 +67,10 @@ export function EChart({ option, label, height = 260 }: EChartProps) {
     chart.current?.setOption(option, { notMerge: true });
   }, [option, height]);
 
-  return <div ref={box} className={styles.chart} style={{ height }} role="img" aria-label={label} />;
+  // One image to assistive technology: the drawing inside (an SVG) is hidden from it.
+  return (
+    <div className={styles.chart} role="img" aria-label={label}>
+      <div ref={box} style={{ height }} aria-hidden="true" />
+    </div>
+  );
 }

@@ -315,11 +315,20 @@ function Endpoint(props: {
           ['IP', props.ip ? <span className={styles.mono}>{props.ip}</span> : null],
           ['Port', props.port],
           ['Hostname', props.hostname],
-          ['Location', place || null],
-          ['Coordinates', geo?.lat != null && geo.lon != null ? `${geo.lat.toFixed(2)}, ${geo.lon.toFixed(2)}` : null],
-          ['Network', geo?.asn ? `AS${geo.asn}${geo.asOrg ? ` ${geo.asOrg}` : ''}` : null],
+          // Without GeoIP data (private addresses) the location rows would all be dashes.
+          ...(geo
+            ? ([
+                ['Location', place || null],
+                [
+                  'Coordinates',
+                  geo.lat != null && geo.lon != null ? `${geo.lat.toFixed(2)}, ${geo.lon.toFixed(2)}` : null,
+                ],
+                ['Network', geo.asn ? `AS${geo.asn}${geo.asOrg ? ` ${geo.asOrg}` : ''}` : null],
+              ] satisfies [string, FieldValue][])
+            : []),
         ]}
       />
+      {props.ip && !geo && <p className={styles.note}>No location known for this address.</p>}
     </div>
   );
 }

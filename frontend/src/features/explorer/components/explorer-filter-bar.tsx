@@ -2,13 +2,13 @@ import { useId, useState, type FormEvent } from 'react';
 import { severities, severityLabel } from '@/components/severity-badge';
 import {
   emptyExplorerFilter,
-  ocsfClasses,
   rangeOptions,
   type ExplorerFilterState,
   type RangeChoice,
 } from '@/features/explorer/types/explorer-filter';
 import { countryError, customRangeError, ipOrCidrError } from '@/features/explorer/utils/explorer-filter';
 import type { Severity } from '@/lib/gql/graphql';
+import { ocsfClasses } from '@/lib/ocsf';
 import styles from './explorer.module.css';
 
 type ExplorerFilterBarProps = {

@@ -1,7 +1,6 @@
 import { SeverityBadge } from '@/components/severity-badge';
 import { Missing } from '@/components/data-table';
 import { RiskScore, QualityScore, DupBadge } from '@/features/explorer/components/scores';
-import { formatDateTime } from '@/lib/format';
 import { getFragmentData, type FragmentType } from '@/lib/gql/fragment-masking';
 import { graphql } from '@/lib/gql/gql';
 import styles from './explorer.module.css';
@@ -28,6 +27,9 @@ export const ExplorerRowFragment = graphql(`
   }
 `);
 
+const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
+const clockFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
 type ExplorerRowProps = {
   event: FragmentType<typeof ExplorerRowFragment>;
   selected: boolean;
@@ -48,13 +50,13 @@ export function ExplorerRow(props: ExplorerRowProps) {
     >
       <td className={styles.time}>
         <time dateTime={event.time} title={event.time}>
-          {formatDateTime(event.time)}
+          <span className={styles.timeDay}>{dayFormat.format(new Date(event.time))}</span>
+          <span>{clockFormat.format(new Date(event.time))}</span>
         </time>
       </td>
       <td>
         <SeverityBadge severity={event.severity} />
       </td>
-      <td className={styles.classCell}>{event.className}</td>
       <td className={styles.message}>
         <button
           type="button"
@@ -70,13 +72,18 @@ export function ExplorerRow(props: ExplorerRowProps) {
           )}
           {event.message || '(no message)'}
         </button>
+        <span className={styles.classLine}>{event.className}</span>
       </td>
-      <td className={styles.mono}>
-        <Endpoint ip={event.srcIp} port={event.srcPort} />
-        <span className={styles.arrow} aria-label="to">
-          {' → '}
+      <td className={`${styles.mono} ${styles.endpoints}`}>
+        <span className={styles.endpointLine}>
+          <Endpoint ip={event.srcIp} port={event.srcPort} />
         </span>
-        <Endpoint ip={event.dstIp} port={event.dstPort} />
+        <span className={styles.endpointLine}>
+          <span className={styles.arrow} aria-label="to">
+            {' → '}
+          </span>
+          <Endpoint ip={event.dstIp} port={event.dstPort} />
+        </span>
       </td>
       <td>{event.user ?? <Missing />}</td>
       <td className={styles.numeric}>

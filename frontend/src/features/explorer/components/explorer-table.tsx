@@ -18,8 +18,7 @@ export function ExplorerTable({ edges, busy, selectedId, onOpen }: ExplorerTable
           <tr>
             <th scope="col">Time</th>
             <th scope="col">Severity</th>
-            <th scope="col">Class</th>
-            <th scope="col">Message</th>
+            <th scope="col">Event and class</th>
             <th scope="col">Source → destination</th>
             <th scope="col">User</th>
             <th scope="col" className={styles.numeric}>

@@ -60,20 +60,6 @@ export const emptyExplorerFilter: ExplorerFilterState = {
 /** The text fields of the filter bar, applied together on Enter or "Apply". */
 export type TextFilterKey = 'search' | 'ip' | 'user' | 'host' | 'country';
 
-/** The OCSF classes the refine stage assigns, for the class picker and facet labels. */
-export const ocsfClasses: { uid: number; name: string }[] = [
-  { uid: 3002, name: 'Authentication' },
-  { uid: 3001, name: 'Account Change' },
-  { uid: 4001, name: 'Network Activity' },
-  { uid: 4002, name: 'HTTP Activity' },
-  { uid: 4003, name: 'DNS Activity' },
-  { uid: 2004, name: 'Detection Finding' },
-  { uid: 6005, name: 'Datastore Activity' },
-  { uid: 1001, name: 'File System Activity' },
-  { uid: 1007, name: 'Process Activity' },
-  { uid: 0, name: 'Base Event' },
-];
-
 /** The facets the sidebar shows, in its order, each with its heading. */
 export const facetFields: { field: FacetField; label: string }[] = [
   { field: 'SEVERITY', label: 'Severity' },

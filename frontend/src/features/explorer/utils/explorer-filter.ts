@@ -1,12 +1,12 @@
 import {
   DEFAULT_RANGE,
   emptyExplorerFilter,
-  ocsfClasses,
   rangeOptions,
   type ExplorerFilterState,
   type RangeChoice,
 } from '@/features/explorer/types/explorer-filter';
 import { severities } from '@/components/severity-badge';
+import { ocsfClasses, ocsfClassName } from '@/lib/ocsf';
 import type { EventFilter, FacetField, Severity } from '@/lib/gql/graphql';
 
 // Names of the address bar's parameters.
@@ -194,7 +194,7 @@ export function customRangeError(from: string, to: string): string | null {
 
 /** The name of an OCSF class id, e.g. 3002 → "Authentication". */
 export function className(uid: number): string {
-  return ocsfClasses.find((c) => c.uid === uid)?.name ?? `Class ${uid}`;
+  return ocsfClassName(uid);
 }
 
 /** A class facet value (an id, or a name) as a class id, or null when unknown. */

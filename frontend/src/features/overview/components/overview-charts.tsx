@@ -11,6 +11,7 @@ import {
   type SeriesPoint,
 } from '@/features/overview/utils/chart-options';
 import type { Interval, OverviewQuery } from '@/lib/gql/graphql';
+import { ocsfClassLabel } from '@/lib/ocsf';
 import styles from './overview.module.css';
 
 type OverviewChartsProps = {
@@ -24,16 +25,21 @@ const intervalNames: Record<Interval, string> = { HOUR: 'hour', DAY: 'day', MONT
 
 export function OverviewCharts({ metrics, eventsBySeverity, threats, interval }: OverviewChartsProps) {
   const per = intervalNames[interval];
+  const byClass = useMemo(
+    () => metrics.byClass.map((c) => ({ value: ocsfClassLabel(c.value), count: c.count })),
+    [metrics.byClass],
+  );
+  const anyThreat = threats.some((point) => point.value > 0);
   const options = useMemo(
     () => ({
       events: severityStackOption(eventsBySeverity, interval),
       threats: lineOption(threats, interval, 'Threats', '#b91c1c'),
-      byClass: donutOption(metrics.byClass, 'Events'),
+      byClass: donutOption(byClass, 'Events'),
       talkers: topBarsOption(metrics.topTalkers, 'Events', '#2563eb'),
       users: topBarsOption(metrics.topUsers, 'Events', '#0d9488'),
       countries: topBarsOption(metrics.topCountries, 'Events', '#9333ea'),
     }),
-    [eventsBySeverity, threats, interval, metrics],
+    [eventsBySeverity, threats, interval, metrics, byClass],
   );
   return (
     <div className={styles.charts}>
@@ -44,12 +50,25 @@ export function OverviewCharts({ metrics, eventsBySeverity, threats, interval }:
           label={seriesSummary(`Events per ${per}`, eventsBySeverity, interval)}
         />
       </ChartCard>
-      <ChartCard title={`Threats per ${per}`}>
-        <EChart option={options.threats} label={seriesSummary(`Threats per ${per}`, threats, interval)} />
+      <ChartCard title={`Threats per ${per}`} wide>
+        {anyThreat ? (
+          <EChart
+            option={options.threats}
+            height={200}
+            label={seriesSummary(`Threats per ${per}`, threats, interval)}
+          />
+        ) : (
+          <p className={styles.cardEmpty}>No event matched a threat indicator in this period.</p>
+        )}
       </ChartCard>
       <ChartCard title="Events by class">
-        <Counted counts={metrics.byClass}>
-          <EChart option={options.byClass} label={countsSummary('Events by class', metrics.byClass)} />
+        <Counted counts={byClass}>
+          <EChart option={options.byClass} label={countsSummary('Events by class', byClass)} />
+        </Counted>
+      </ChartCard>
+      <ChartCard title="Top countries">
+        <Counted counts={metrics.topCountries}>
+          <EChart option={options.countries} label={countsSummary('Top countries', metrics.topCountries)} />
         </Counted>
       </ChartCard>
       <ChartCard title="Top talkers (source IPs)">
@@ -60,11 +79,6 @@ export function OverviewCharts({ metrics, eventsBySeverity, threats, interval }:
       <ChartCard title="Top users">
         <Counted counts={metrics.topUsers}>
           <EChart option={options.users} label={countsSummary('Top users', metrics.topUsers)} />
-        </Counted>
-      </ChartCard>
-      <ChartCard title="Top countries">
-        <Counted counts={metrics.topCountries}>
-          <EChart option={options.countries} label={countsSummary('Top countries', metrics.topCountries)} />
         </Counted>
       </ChartCard>
     </div>

@@ -19,8 +19,8 @@ function metrics(overrides: Record<string, unknown> = {}) {
     duplicates: 31,
     bySeverity: [{ value: 'HIGH', count: 200 }],
     byClass: [
-      { value: 'Authentication', count: 900 },
-      { value: 'Network Activity', count: 334 },
+      { value: '3002', count: 900 },
+      { value: '4001', count: 334 },
     ],
     bySource: [{ value: 'demo', count: 1234 }],
     topTalkers: [{ value: '203.0.113.7', count: 400 }],

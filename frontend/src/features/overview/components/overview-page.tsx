@@ -43,7 +43,7 @@ export function OverviewPage() {
     <>
       <PageHeader
         title="Overview"
-        description="The tenant's security posture at a glance: how much happened, how bad it was, and who stands out."
+        description="The tenant's security posture at a glance."
         documentTitle="Overview · Management"
         aside={
           <>

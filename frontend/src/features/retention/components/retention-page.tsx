@@ -17,7 +17,7 @@ import { ErrorState, LoadingState } from '@/components/query-state';
 import { SectionHeader } from '@/components/section-header';
 import { countLabel, formatDateTime, formatNumber } from '@/lib/format';
 import { errorMessage } from '@/lib/graphql-errors';
-import type { RetentionPolicyQuery as PolicyResult } from '@/lib/gql/graphql';
+import type { RetentionPolicyInput, RetentionPolicyQuery as PolicyResult } from '@/lib/gql/graphql';
 import { useDebouncedValue } from '@/lib/use-debounced-value';
 import styles from './retention.module.css';
 
@@ -79,6 +79,9 @@ function RetentionForm({ policy, saved, onSaved: setSaved }: RetentionFormProps)
     pause: previewInput === null,
   });
   const layers = preview.data?.retentionPreview.layers;
+  // The values the preview shown was computed for (typing may have moved on).
+  const previewed = (preview.operation?.variables as { policy?: RetentionPolicyInput | null } | undefined)?.policy;
+  const stale = preview.fetching || JSON.stringify(previewInput) !== JSON.stringify(input);
   const rowsToDelete = layers?.reduce((sum, layer) => sum + layer.rows, 0) ?? 0;
 
   function submit(event: FormEvent) {
@@ -163,15 +166,18 @@ function RetentionForm({ policy, saved, onSaved: setSaved }: RetentionFormProps)
         ) : (
           <>
             <p className={styles.previewSummary} aria-live="polite">
-              {rowsToDelete === 0
-                ? 'Nothing: no data is older than these limits.'
-                : `${countLabel(rowsToDelete, 'row')} of this tenant would be deleted.`}
+              {stale
+                ? 'Updating…'
+                : rowsToDelete === 0
+                  ? 'Nothing: no data is older than these limits.'
+                  : `${countLabel(rowsToDelete, 'row')} of this tenant would be deleted.`}
             </p>
             <DataTable
               caption="Retention preview"
               head={
                 <>
                   <th scope="col">Layer</th>
+                  <th scope="col">Kept</th>
                   <th scope="col">Deletes data before</th>
                   <th scope="col">Rows</th>
                   <th scope="col">Partitions dropped</th>
@@ -181,6 +187,7 @@ function RetentionForm({ policy, saved, onSaved: setSaved }: RetentionFormProps)
               {layers.map((layer) => (
                 <tr key={layer.layer}>
                   <td>{layerName(layer.layer)}</td>
+                  <td>{previewed ? countLabel(keptDays(previewed, layer.layer), 'day') : '—'}</td>
                   <td>
                     <time dateTime={layer.cutoff}>{formatDateTime(layer.cutoff)}</time>
                   </td>
@@ -217,6 +224,17 @@ function RetentionForm({ policy, saved, onSaved: setSaved }: RetentionFormProps)
       )}
     </div>
   );
+}
+
+function keptDays(policy: RetentionPolicyInput, layer: string): number {
+  switch (layer.toUpperCase()) {
+    case 'BRONZE':
+      return policy.bronzeDays;
+    case 'SILVER':
+      return policy.silverDays;
+    default:
+      return policy.goldDays;
+  }
 }
 
 function layerName(layer: string): string {
