@@ -161,28 +161,31 @@ func mapCEF(in *input, s *parse.Syslog, c *parse.CEF) (*scalefield.SecurityEvent
 		}
 		e.Host = s.Hostname
 	}
-	get := func(names ...string) string {
-		for _, n := range names {
-			if v, ok := c.Get(n); ok && !placeholder(v) {
+	var x cefFields
+	x.read(c)
+	// The first of the names that holds something other than a placeholder.
+	get := func(vs ...string) string {
+		for _, v := range vs {
+			if !placeholder(v) {
 				return v
 			}
 		}
 		return ""
 	}
-	if h := get("deviceHostName", "deviceAddress"); h != "" {
-		e.Host = h
+	dvc := get(x.deviceHostName, x.deviceAddress)
+	if dvc != "" {
+		e.Host = dvc
 	}
 	e.Severity = scalefield.SeverityUnknown
 	if c.SeverityLevel >= 0 {
 		e.Severity, _ = scale10(float64(c.SeverityLevel))
 	}
-	msg, _ := c.Get("message")
-	e.Message = joinMessage(c.Name, msg)
+	e.Message = joinMessage(c.Name, x.message)
 	if e.Message == "" {
 		e.Message = joinMessage(c.DeviceVendor+" "+c.DeviceProduct, c.SignatureID)
 	}
-	e.User = get("sourceUserName", "destinationUserName")
-	e.Action = get("deviceAction")
+	e.User = get(x.sourceUserName, x.destinationUserName)
+	e.Action = get(x.deviceAction)
 	vendor, product := strings.TrimSpace(c.DeviceVendor), strings.TrimSpace(c.DeviceProduct)
 	e.Device = device(vendor, product)
 	if in.source == "" {
@@ -191,69 +194,92 @@ func mapCEF(in *input, s *parse.Syslog, c *parse.CEF) (*scalefield.SecurityEvent
 			e.Source = vendor + " " + product // device() left out the vendor the product repeats
 		}
 	}
-	for _, f := range []struct {
-		name string
-		dst  *string
-	}{{"sourceAddress", &e.SrcIP}, {"destinationAddress", &e.DstIP}} {
-		v, _ := c.Get(f.name)
-		if placeholder(v) {
+	for _, f := range [...]struct {
+		name, v string
+		dst     *string
+	}{{"sourceAddress", x.sourceAddress, &e.SrcIP}, {"destinationAddress", x.destinationAddress, &e.DstIP}} {
+		if placeholder(f.v) {
 			continue
 		}
-		a, err := canonicalIP(v)
+		a, err := canonicalIP(f.v)
 		if err != nil {
 			return nil, fmt.Errorf("cef: %s: %v", f.name, err)
 		}
 		*f.dst = a
 	}
-	x := cefOCSFFields(c)
-	readPort(e, &e.SrcPort, "spt", x.spt)
-	readPort(e, &e.DstPort, "dpt", x.dpt)
-	e.SrcHostname, e.DstHostname = x.shost, x.dhost
-	e.Status = outcome(x.outcome)
+	readPort(e, &e.SrcPort, "spt", get(x.sourcePort))
+	readPort(e, &e.DstPort, "dpt", get(x.destinationPort))
+	e.SrcHostname, e.DstHostname = get(x.sourceHostName), get(x.destinationHostName)
+	e.Status = outcome(get(x.eventOutcome))
 	// externalId is unique per reporting device, not across devices.
-	if x.externalID != "" {
-		e.VendorEventID = joinID(e.Device, get("deviceHostName", "deviceAddress"), x.externalID)
+	if id := get(x.externalID); id != "" {
+		e.VendorEventID = joinID(e.Device, dvc, id)
 	}
-	cefClass(e, c, x.cat)
+	cefClass(e, c, get(x.deviceEventCategory))
 	return finish("cef", in, e)
 }
 
-// cefOCSF holds the extension values the OCSF columns need.
-type cefOCSF struct {
-	spt, dpt, shost, dhost, outcome, externalID, cat string
+// cefFields holds the extension values mapCEF reads, as written (the last
+// one of a key wins).
+type cefFields struct {
+	deviceHostName, deviceAddress, message, sourceUserName, destinationUserName, deviceAction string
+	sourceAddress, destinationAddress, sourcePort, destinationPort, sourceHostName            string
+	destinationHostName, eventOutcome, externalID, deviceEventCategory                        string
 }
 
-// cefOCSFFields reads them in one pass (the last value of a key wins, and
-// placeholders such as "-" count as none, as c.Get and placeholder do).
-func cefOCSFFields(c *parse.CEF) cefOCSF {
-	var x cefOCSF
+// read reads them in one pass over the extension. A key matches by full
+// name or by label, as c.Get matches: a value is the last one written
+// under either.
+func (x *cefFields) read(c *parse.CEF) {
 	for i := range c.Extensions {
 		ext := &c.Extensions[i]
-		var dst *string
-		switch ext.Name {
-		case "sourcePort":
-			dst = &x.spt
-		case "destinationPort":
-			dst = &x.dpt
-		case "sourceHostName":
-			dst = &x.shost
-		case "destinationHostName":
-			dst = &x.dhost
-		case "eventOutcome":
-			dst = &x.outcome
-		case "externalId":
-			dst = &x.externalID
-		case "deviceEventCategory":
-			dst = &x.cat
-		default:
-			continue
+		if dst := x.field(ext.Name); dst != nil {
+			*dst = ext.Value
 		}
-		*dst = ext.Value
-		if placeholder(ext.Value) {
-			*dst = ""
+		if ext.Label != "" {
+			if dst := x.field(ext.Label); dst != nil {
+				*dst = ext.Value
+			}
 		}
 	}
-	return x
+}
+
+// field returns where the value of the extension key name goes; nil for a
+// key mapCEF does not read.
+func (x *cefFields) field(name string) *string {
+	switch name {
+	case "deviceHostName":
+		return &x.deviceHostName
+	case "deviceAddress":
+		return &x.deviceAddress
+	case "message":
+		return &x.message
+	case "sourceUserName":
+		return &x.sourceUserName
+	case "destinationUserName":
+		return &x.destinationUserName
+	case "deviceAction":
+		return &x.deviceAction
+	case "sourceAddress":
+		return &x.sourceAddress
+	case "destinationAddress":
+		return &x.destinationAddress
+	case "sourcePort":
+		return &x.sourcePort
+	case "destinationPort":
+		return &x.destinationPort
+	case "sourceHostName":
+		return &x.sourceHostName
+	case "destinationHostName":
+		return &x.destinationHostName
+	case "eventOutcome":
+		return &x.eventOutcome
+	case "externalId":
+		return &x.externalID
+	case "deviceEventCategory":
+		return &x.deviceEventCategory
+	}
+	return nil
 }
 
 // authWords mark an authentication event in CEF's category, signature ID
@@ -262,8 +288,38 @@ var authWords = []string{"login", "logon", "logout", "logoff", "log on", "log of
 	"logged off", "sign in", "signin", "signed in", "sign-in", "sign out", "signout", "sign-out", "signed out",
 	"authenticat", "password", "credential", "kerberos"}
 
-// authStems are parts of authWords, one in each.
-var authStems = []string{"log", "sign", "auth", "password", "credential", "kerberos"}
+// authGroups split authWords by a part each word of a group holds, so
+// that most records are settled by a few searches.
+var authGroups = func() map[string][]string {
+	g := map[string][]string{}
+	for _, w := range authWords {
+		for _, stem := range []string{"log", "sign", "authenticat", "password", "credential", "kerberos"} {
+			if strings.Contains(w, stem) {
+				g[stem] = append(g[stem], w)
+				break
+			}
+		}
+	}
+	return g
+}()
+
+// authStems are authGroups' keys, in a fixed order.
+var authStems = []string{"log", "sign", "authenticat", "password", "credential", "kerberos"}
+
+// authText reports whether text (lowercase) holds one of authWords.
+func authText(text []byte) bool {
+	for i, c := range text {
+		switch c {
+		case 'l', 's', 'a', 'p', 'c', 'k': // the stems' first letters
+			for _, stem := range authStems {
+				if stem[0] == c && bytes.HasPrefix(text[i:], []byte(stem)) && containsAnyBytes(text, authGroups[stem]) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
 
 // logoffWords make an authentication a Logoff; failureWords a failure
 // when the record has no outcome.
@@ -278,8 +334,7 @@ var (
 func cefClass(e *scalefield.SecurityEvent, c *parse.CEF, cat string) {
 	var buf [256]byte
 	text := lowerASCII(buf[:0], cat, c.SignatureID, c.Name)
-	// Every auth word holds one of authStems: most records need only these.
-	if containsAnyBytes(text, authStems) && containsAnyBytes(text, authWords) {
+	if authText(text) {
 		a := authLogon
 		if containsAnyBytes(text, logoffWords) {
 			a = authLogoff

@@ -62,23 +62,49 @@ const (
 	datastoreDelete  = 7
 )
 
-// activityNames are the OCSF captions of the activities above, by class.
-var activityNames = map[int]map[int]string{
-	scalefield.ClassProcessActivity:  {processLaunch: "Launch", processTerminate: "Terminate"},
-	scalefield.ClassDetectionFinding: {findingCreate: "Create", findingUpdate: "Update", findingClose: "Close"},
-	scalefield.ClassAccountChange: {accountCreate: "Create", accountEnable: "Enable", accountPasswordChange: "Password Change",
+// Activity captions by class, indexed by activity ID.
+var (
+	processActivities = []string{processLaunch: "Launch", processTerminate: "Terminate"}
+	findingActivities = []string{findingCreate: "Create", findingUpdate: "Update", findingClose: "Close"}
+	accountActivities = []string{accountCreate: "Create", accountEnable: "Enable", accountPasswordChange: "Password Change",
 		accountPasswordReset: "Password Reset", accountDisable: "Disable", accountDelete: "Delete",
-		accountAttachPolicy: "Attach Policy", accountDetachPolicy: "Detach Policy", accountLock: "Lock"},
-	scalefield.ClassAuthentication: {authLogon: "Logon", authLogoff: "Logoff", authTicket: "Authentication Ticket",
-		authServiceTicket: "Service Ticket Request", 5: "Service Ticket Renew", authPreauth: "Preauth"},
-	scalefield.ClassNetworkActivity: {networkOpen: "Open", networkClose: "Close", networkReset: "Reset", networkFail: "Fail",
-		networkRefuse: "Refuse", networkTraffic: "Traffic", 7: "Listen"},
-	scalefield.ClassHTTPActivity: {1: "Connect", 2: "Delete", 3: "Get", 4: "Head", 5: "Options", 6: "Post", 7: "Put", 8: "Trace"},
-	scalefield.ClassDNSActivity:  {1: "Query", 2: "Response", 6: "Traffic"},
-	scalefield.ClassFileActivity: {1: "Create", 2: "Read", 3: "Update", 4: "Delete", 5: "Rename", 6: "Set Attributes",
-		7: "Set Security", 8: "Get Attributes", 9: "Get Security"},
-	scalefield.ClassDatastoreActivity: {datastoreRead: "Read", datastoreUpdate: "Update", datastoreConnect: "Connect",
-		datastoreQuery: "Query", datastoreWrite: "Write", datastoreCreate: "Create", datastoreDelete: "Delete"},
+		accountAttachPolicy: "Attach Policy", accountDetachPolicy: "Detach Policy", accountLock: "Lock"}
+	authActivities = []string{authLogon: "Logon", authLogoff: "Logoff", authTicket: "Authentication Ticket",
+		authServiceTicket: "Service Ticket Request", 5: "Service Ticket Renew", authPreauth: "Preauth"}
+	networkActivities = []string{networkOpen: "Open", networkClose: "Close", networkReset: "Reset", networkFail: "Fail",
+		networkRefuse: "Refuse", networkTraffic: "Traffic", 7: "Listen"}
+	httpActivities = []string{1: "Connect", 2: "Delete", 3: "Get", 4: "Head", 5: "Options", 6: "Post", 7: "Put", 8: "Trace"}
+	dnsActivities  = []string{1: "Query", 2: "Response", 6: "Traffic"}
+	fileActivities = []string{1: "Create", 2: "Read", 3: "Update", 4: "Delete", 5: "Rename", 6: "Set Attributes",
+		7: "Set Security", 8: "Get Attributes", 9: "Get Security"}
+	datastoreActivities = []string{datastoreRead: "Read", datastoreUpdate: "Update", datastoreConnect: "Connect",
+		datastoreQuery: "Query", datastoreWrite: "Write", datastoreCreate: "Create", datastoreDelete: "Delete"}
+)
+
+// activitiesOf returns the captions of class c's activities; nil for the
+// Base class and classes Silver does not assign.
+func activitiesOf(c int) []string {
+	switch c {
+	case scalefield.ClassProcessActivity:
+		return processActivities
+	case scalefield.ClassDetectionFinding:
+		return findingActivities
+	case scalefield.ClassAccountChange:
+		return accountActivities
+	case scalefield.ClassAuthentication:
+		return authActivities
+	case scalefield.ClassNetworkActivity:
+		return networkActivities
+	case scalefield.ClassHTTPActivity:
+		return httpActivities
+	case scalefield.ClassDNSActivity:
+		return dnsActivities
+	case scalefield.ClassFileActivity:
+		return fileActivities
+	case scalefield.ClassDatastoreActivity:
+		return datastoreActivities
+	}
+	return nil
 }
 
 // knownClass reports whether c is one of the classes Silver assigns.
@@ -101,7 +127,10 @@ func activityName(c, a int) string {
 	case activityOther:
 		return "Other"
 	}
-	return activityNames[c][a]
+	if names := activitiesOf(c); a > 0 && a < len(names) {
+		return names[a]
+	}
+	return ""
 }
 
 // classify sets the event's class and activity. other names the activity
