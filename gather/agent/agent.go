@@ -285,3 +285,15 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
+
+// SpoolStats returns the spool's fill level (zero before Run opened it).
+func (a *Agent) SpoolStats() SpoolStats {
+	a.mu.Lock()
+	sp := a.spool
+	a.mu.Unlock()
+	if sp == nil {
+		return SpoolStats{}
+	}
+	st := sp.Stats()
+	return SpoolStats{Files: st.Items, Bytes: st.Bytes}
+}
