@@ -3,9 +3,11 @@ package activityfile_test
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -421,4 +423,63 @@ func chunkOf(t *testing.T, data []byte, column string) (int, int) {
 	}
 	t.Fatalf("no column %s", column)
 	return 0, 0
+}
+
+func TestVerifiedReader(t *testing.T) {
+	t.Parallel()
+	rows := sampleRows(1000, 11)
+	data, m := MustWrite(t, rows, activityfile.WriterConfig{RowGroupRows: 300})
+	open := func(b []byte, m activityfile.Manifest) error {
+		r, err := activityfile.NewVerifiedReader(bytes.NewReader(b), int64(len(b)), &m)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		batch := make([]scalefield.DBActivity, 256)
+		for {
+			if _, err := r.Next(batch); errors.Is(err, io.EOF) {
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	if err := open(data, m); err != nil {
+		t.Fatal(err)
+	}
+	flipped := clone(data)
+	flipped[len(flipped)-300] ^= 0x80 // footer statistics: no CRC covers them
+	if got := activityfile.ReasonOf(open(flipped, m)); got != activityfile.ReasonChecksumMismatch {
+		t.Fatalf("flip: reason %q", got)
+	}
+	wrongRows := m
+	wrongRows.Rows++
+	if got := activityfile.ReasonOf(open(data, wrongRows)); got != activityfile.ReasonBadManifest {
+		t.Fatalf("rows: reason %q", got)
+	}
+}
+
+// A damaged footer must fail cleanly, without the reader asking for huge
+// buffers (a wrong page offset makes a page header out of data bytes).
+func TestDamagedFooterStaysSmall(t *testing.T) {
+	data, _ := MustWrite(t, sampleRows(300, 9), activityfile.WriterConfig{RowGroupRows: 100})
+	footer := int(binary.LittleEndian.Uint32(data[len(data)-8:]))
+	var worst uint64
+	for off := len(data) - 8 - footer; off < len(data)-8; off++ {
+		for _, flip := range []byte{0x10, 0x80} {
+			b := clone(data)
+			b[off] ^= flip
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			_, err := activityfile.ReadAll(b)
+			runtime.ReadMemStats(&after)
+			if err != nil && !errors.Is(err, activityfile.ErrCorrupt) {
+				t.Fatalf("flip %#x at %d: %v is not a corruption", flip, off, err)
+			}
+			worst = max(worst, after.TotalAlloc-before.TotalAlloc)
+		}
+	}
+	if worst > 64<<20 {
+		t.Fatalf("a damaged footer made the reader allocate %d MiB", worst>>20)
+	}
 }

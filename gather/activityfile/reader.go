@@ -48,21 +48,30 @@ type Reader struct {
 // NewReader opens the activity file of size bytes readable through r.
 func NewReader(r io.ReaderAt, size int64) (*Reader, error) {
 	ra := &trackingReaderAt{r: r}
-	if err := checkFraming(ra, size); err != nil {
+	err := checkFraming(ra, size)
+	if err != nil {
 		return nil, err
 	}
-	f, err := parquet.OpenFile(ra, size,
-		parquet.SkipPageIndex(true),
-		parquet.SkipBloomFilters(true),
-		parquet.ReadBufferSize(1<<20),
-	)
+	var f *parquet.File
+	if perr := catch(func() {
+		f, err = parquet.OpenFile(ra, size,
+			parquet.SkipPageIndex(true),
+			parquet.SkipBloomFilters(true),
+			parquet.ReadBufferSize(1<<20),
+		)
+	}); perr != nil {
+		err = perr
+	}
 	if err != nil {
 		if ioErr := ra.failure(); ioErr != nil {
 			return nil, fmt.Errorf("open activity file: %w", ioErr)
 		}
 		return nil, corrupt(ReasonBadFooter, err, "decode footer")
 	}
-	info, err := checkSchema(f)
+	var info FileInfo
+	if perr := catch(func() { info, err = checkSchema(f) }); perr != nil {
+		return nil, corrupt(ReasonSchemaMismatch, perr, "compare schema")
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -224,19 +233,37 @@ func checkSchema(f *parquet.File) (FileInfo, error) {
 	return info, nil
 }
 
-// checkChunks checks that every column chunk lies inside the file, so a
-// damaged offset is reported as such rather than as a read error.
+// maxChunkBytes bounds a column chunk's uncompressed size.
+const maxChunkBytes = 1 << 30
+
+// checkChunks checks the footer's layout before any page is read: row
+// groups of a sane size, every column with one value per row, and column
+// chunks that tile the file in order without gaps or overlaps, as the Writer
+// lays them out. A damaged offset would otherwise make parquet-go parse
+// data bytes as a page header, and a garbage page size can ask for
+// gigabytes.
 func checkChunks(f *parquet.File, size int64) error {
+	next := int64(4) // after the header magic
 	for i, rg := range f.Metadata().RowGroups {
+		if rg.NumRows > maxRowGroupRows {
+			return corrupt(ReasonBadFooter, nil, "row group %d has %d rows, over %d", i, rg.NumRows, maxRowGroupRows)
+		}
 		for j, c := range rg.Columns {
-			start := c.MetaData.DataPageOffset
-			if c.MetaData.DictionaryPageOffset > 0 && c.MetaData.DictionaryPageOffset < start {
-				start = c.MetaData.DictionaryPageOffset
+			md := &c.MetaData
+			start := md.DataPageOffset
+			if md.DictionaryPageOffset > 0 {
+				start = md.DictionaryPageOffset
 			}
-			end := start + c.MetaData.TotalCompressedSize
-			if start < 4 || c.MetaData.TotalCompressedSize < 0 || end > size {
-				return corrupt(ReasonBadFooter, nil, "row group %d column %d spans bytes %d..%d of %d", i, j, start, end, size)
+			switch {
+			case md.NumValues != rg.NumRows:
+				return corrupt(ReasonBadFooter, nil, "row group %d column %d has %d values for %d rows", i, j, md.NumValues, rg.NumRows)
+			case start != next || md.TotalCompressedSize <= 0 || start+md.TotalCompressedSize > size-8:
+				return corrupt(ReasonBadFooter, nil, "row group %d column %d spans bytes %d..%d, expected to start at %d in %d bytes",
+					i, j, start, start+md.TotalCompressedSize, next, size)
+			case md.TotalUncompressedSize < 0 || md.TotalUncompressedSize > maxChunkBytes:
+				return corrupt(ReasonBadFooter, nil, "row group %d column %d claims %d bytes uncompressed", i, j, md.TotalUncompressedSize)
 			}
+			next = start + md.TotalCompressedSize
 		}
 	}
 	return nil
@@ -296,6 +323,29 @@ func VerifyChecksum(r io.ReaderAt, size int64, m *Manifest) error {
 		return corrupt(ReasonChecksumMismatch, nil, "sha256 %s, manifest says %s", got, m.SHA256)
 	}
 	return nil
+}
+
+// NewVerifiedReader checks the file against its manifest (size and sha256,
+// one sequential pass) and then opens it; it also checks that the footer's
+// row count is the manifest's. This is how the import stage should open a
+// file: NewReader alone checks page CRCs and the footer's layout, but not
+// every byte (page header and footer statistics are not covered by a CRC).
+func NewVerifiedReader(r io.ReaderAt, size int64, m *Manifest) (*Reader, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if err := VerifyChecksum(r, size, m); err != nil {
+		return nil, err
+	}
+	rd, err := NewReader(r, size)
+	if err != nil {
+		return nil, err
+	}
+	if rd.info.Rows != m.Rows {
+		rd.Close()
+		return nil, corrupt(ReasonBadManifest, nil, "file holds %d rows, manifest says %d", rd.info.Rows, m.Rows)
+	}
+	return rd, nil
 }
 
 // ReadAll reads every row of an activity file held in memory. It is meant

@@ -30,6 +30,10 @@ const (
 	DefaultDictionaryMaxBytes = 1 << 20
 )
 
+// maxRowGroupRows bounds WriterConfig.RowGroupRows, and what a Reader
+// accepts.
+const maxRowGroupRows = 1 << 22
+
 // CompressionLevel is a zstd level.
 type CompressionLevel = zstd.Level
 
@@ -84,8 +88,8 @@ func (c *WriterConfig) Validate() error {
 		return scalefield.Errorf(scalefield.EINVALID, "activity file name %q must be a base name ending in %s", c.Name, FileExt)
 	case c.Source == "":
 		return scalefield.Errorf(scalefield.EINVALID, "activity file source is required")
-	case c.RowGroupRows < 0 || c.RowGroupRows > 1<<24:
-		return scalefield.Errorf(scalefield.EINVALID, "row group rows %d out of range 1..%d", c.RowGroupRows, 1<<24)
+	case c.RowGroupRows < 0 || c.RowGroupRows > maxRowGroupRows:
+		return scalefield.Errorf(scalefield.EINVALID, "row group rows %d out of range 1..%d", c.RowGroupRows, maxRowGroupRows)
 	case c.Compression < 0 || c.Compression > zstd.SpeedBestCompression:
 		return scalefield.Errorf(scalefield.EINVALID, "zstd level %d out of range", c.Compression)
 	}
