@@ -27,6 +27,8 @@ const (
 	PermMetricsRead     Permission = "metrics:read"      // Gold metrics, time series, risk profiles
 	PermPipelineManage  Permission = "pipeline:manage"   // rebuild Silver and Gold from Bronze
 	PermRetention       Permission = "retention:manage"  // how long each layer keeps data
+	PermGatherRead      Permission = "gather:read"       // gather nodes, inventory, patch levels, import queue
+	PermGatherManage    Permission = "gather:manage"     // enrollment tokens, node revocation
 )
 
 // Resource returns the part before the colon.

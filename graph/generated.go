@@ -112,6 +112,15 @@ type ComplexityRoot struct {
 		Secret func(childComplexity int) int
 	}
 
+	CreatedGatherEnrollmentToken struct {
+		CaCertificate func(childComplexity int) int
+		CaFingerprint func(childComplexity int) int
+		ExpiresAt     func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Token         func(childComplexity int) int
+	}
+
 	CreatedHecToken struct {
 		HecToken func(childComplexity int) int
 		Secret   func(childComplexity int) int
@@ -155,6 +164,98 @@ type ComplexityRoot struct {
 	Finding struct {
 		Title func(childComplexity int) int
 		UID   func(childComplexity int) int
+	}
+
+	GatherCollector struct {
+		Error    func(childComplexity int) int
+		Name     func(childComplexity int) int
+		Position func(childComplexity int) int
+		Status   func(childComplexity int) int
+		Type     func(childComplexity int) int
+	}
+
+	GatherDatabase struct {
+		EndOfLife     func(childComplexity int) int
+		Engine        func(childComplexity int) int
+		Host          func(childComplexity int) int
+		LastSeen      func(childComplexity int) int
+		LatestVersion func(childComplexity int) int
+		MajorVersion  func(childComplexity int) int
+		Name          func(childComplexity int) int
+		PatchStatus   func(childComplexity int) int
+		Port          func(childComplexity int) int
+		ReleasesAsOf  func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	GatherImport struct {
+		Attempts     func(childComplexity int) int
+		Bytes        func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		DoneAt       func(childComplexity int) int
+		Engine       func(childComplexity int) int
+		Error        func(childComplexity int) int
+		FileKey      func(childComplexity int) int
+		FoundBy      func(childComplexity int) int
+		ID           func(childComplexity int) int
+		ImportedRows func(childComplexity int) int
+		ManifestKey  func(childComplexity int) int
+		MaxTime      func(childComplexity int) int
+		MinTime      func(childComplexity int) int
+		NodeID       func(childComplexity int) int
+		Rows         func(childComplexity int) int
+		Sha256       func(childComplexity int) int
+		Source       func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+	}
+
+	GatherImportConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	GatherImportEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	GatherLocation struct {
+		Label func(childComplexity int) int
+		Lat   func(childComplexity int) int
+		Lon   func(childComplexity int) int
+	}
+
+	GatherNode struct {
+		CertificateExpiresAt     func(childComplexity int) int
+		Collectors               func(childComplexity int) int
+		Databases                func(childComplexity int) int
+		EnrolledAt               func(childComplexity int) int
+		HeartbeatIntervalSeconds func(childComplexity int) int
+		Hostname                 func(childComplexity int) int
+		ID                       func(childComplexity int) int
+		Ips                      func(childComplexity int) int
+		LastHeartbeatAt          func(childComplexity int) int
+		Location                 func(childComplexity int) int
+		Name                     func(childComplexity int) int
+		Os                       func(childComplexity int) int
+		RevokedAt                func(childComplexity int) int
+		SpoolBytes               func(childComplexity int) int
+		SpoolFiles               func(childComplexity int) int
+		Status                   func(childComplexity int) int
+		Version                  func(childComplexity int) int
+	}
+
+	GatherNodeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	GatherNodeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Geo struct {
@@ -243,26 +344,29 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddUser              func(childComplexity int, input model.AddUserInput) int
-		BeginMfaEnrollment   func(childComplexity int) int
-		CompleteSsoLogin     func(childComplexity int, code string) int
-		ConfirmMfaEnrollment func(childComplexity int, code string) int
-		CreateAPIKey         func(childComplexity int, input model.CreateAPIKeyInput) int
-		CreateHecToken       func(childComplexity int, input model.CreateHecTokenInput) int
-		CreateTenant         func(childComplexity int, input model.CreateTenantInput) int
-		Login                func(childComplexity int, email string, password string, tenant *string) int
-		Logout               func(childComplexity int) int
-		LogoutEverywhere     func(childComplexity int) int
-		RefreshSession       func(childComplexity int, refreshToken string) int
-		RemoveUser           func(childComplexity int, userID string) int
-		Reprocess            func(childComplexity int, from model.Timestamp, to model.Timestamp) int
-		ReprocessQuarantine  func(childComplexity int, ids []string) int
-		RevokeAPIKey         func(childComplexity int, id string) int
-		RevokeHecToken       func(childComplexity int, id string) int
-		SetRetentionPolicy   func(childComplexity int, input model.RetentionPolicyInput) int
-		SetUserRole          func(childComplexity int, userID string, role model.Role) int
-		UpdateSsoSettings    func(childComplexity int, input model.SsoSettingsInput) int
-		VerifyMfa            func(childComplexity int, mfaToken string, code string) int
+		AddUser                     func(childComplexity int, input model.AddUserInput) int
+		BeginMfaEnrollment          func(childComplexity int) int
+		CompleteSsoLogin            func(childComplexity int, code string) int
+		ConfirmMfaEnrollment        func(childComplexity int, code string) int
+		CreateAPIKey                func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateGatherEnrollmentToken func(childComplexity int, name string, expiresInHours *int) int
+		CreateHecToken              func(childComplexity int, input model.CreateHecTokenInput) int
+		CreateTenant                func(childComplexity int, input model.CreateTenantInput) int
+		Login                       func(childComplexity int, email string, password string, tenant *string) int
+		Logout                      func(childComplexity int) int
+		LogoutEverywhere            func(childComplexity int) int
+		RefreshSession              func(childComplexity int, refreshToken string) int
+		RemoveUser                  func(childComplexity int, userID string) int
+		Reprocess                   func(childComplexity int, from model.Timestamp, to model.Timestamp) int
+		ReprocessQuarantine         func(childComplexity int, ids []string) int
+		RetryGatherImport           func(childComplexity int, id string) int
+		RevokeAPIKey                func(childComplexity int, id string) int
+		RevokeGatherNode            func(childComplexity int, id string) int
+		RevokeHecToken              func(childComplexity int, id string) int
+		SetRetentionPolicy          func(childComplexity int, input model.RetentionPolicyInput) int
+		SetUserRole                 func(childComplexity int, userID string, role model.Role) int
+		UpdateSsoSettings           func(childComplexity int, input model.SsoSettingsInput) int
+		VerifyMfa                   func(childComplexity int, mfaToken string, code string) int
 	}
 
 	PageInfo struct {
@@ -304,6 +408,8 @@ type ComplexityRoot struct {
 		Event            func(childComplexity int, id string) int
 		EventFacets      func(childComplexity int, filter *model.EventFilter, fields []model.FacetField, limit *int) int
 		Events           func(childComplexity int, filter *model.EventFilter, first *int, after *string) int
+		GatherImports    func(childComplexity int, status *model.GatherImportStatus, first *int, after *string) int
+		GatherNodes      func(childComplexity int, first *int, after *string) int
 		HecTokens        func(childComplexity int) int
 		IngestSources    func(childComplexity int) int
 		IngestStats      func(childComplexity int, from time.Time, to time.Time) int
@@ -531,6 +637,9 @@ type MutationResolver interface {
 	LogoutEverywhere(ctx context.Context) (bool, error)
 	BeginMfaEnrollment(ctx context.Context) (*model.MfaEnrollment, error)
 	ConfirmMfaEnrollment(ctx context.Context, code string) (*model.MfaConfirmation, error)
+	CreateGatherEnrollmentToken(ctx context.Context, name string, expiresInHours *int) (*model.CreatedGatherEnrollmentToken, error)
+	RevokeGatherNode(ctx context.Context, id string) (*model.GatherNode, error)
+	RetryGatherImport(ctx context.Context, id string) (*model.GatherImport, error)
 	SetRetentionPolicy(ctx context.Context, input model.RetentionPolicyInput) (*model.RetentionPolicy, error)
 	Reprocess(ctx context.Context, from model.Timestamp, to model.Timestamp) (*model.ReprocessResult, error)
 	ReprocessQuarantine(ctx context.Context, ids []string) (int, error)
@@ -549,6 +658,8 @@ type QueryResolver interface {
 	Event(ctx context.Context, id string) (*model.SecurityEvent, error)
 	EventFacets(ctx context.Context, filter *model.EventFilter, fields []model.FacetField, limit *int) (*model.EventFacets, error)
 	BronzeEvents(ctx context.Context, first *int, after *string) (*model.BronzeEventConnection, error)
+	GatherNodes(ctx context.Context, first *int, after *string) (*model.GatherNodeConnection, error)
+	GatherImports(ctx context.Context, status *model.GatherImportStatus, first *int, after *string) (*model.GatherImportConnection, error)
 	Timeseries(ctx context.Context, metric model.Metric, from model.Timestamp, to model.Timestamp, interval *model.Interval, groupBy *model.GroupBy, limit *int) ([]*model.TimeseriesPoint, error)
 	Metrics(ctx context.Context, from model.Timestamp, to model.Timestamp) (*model.MetricsSummary, error)
 	UserRiskProfiles(ctx context.Context, first *int, after *string) (*model.UserRiskConnection, error)
@@ -857,6 +968,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreatedApiKey.Secret(childComplexity), true
 
+	case "CreatedGatherEnrollmentToken.caCertificate":
+		if e.ComplexityRoot.CreatedGatherEnrollmentToken.CaCertificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedGatherEnrollmentToken.CaCertificate(childComplexity), true
+	case "CreatedGatherEnrollmentToken.caFingerprint":
+		if e.ComplexityRoot.CreatedGatherEnrollmentToken.CaFingerprint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedGatherEnrollmentToken.CaFingerprint(childComplexity), true
+	case "CreatedGatherEnrollmentToken.expiresAt":
+		if e.ComplexityRoot.CreatedGatherEnrollmentToken.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedGatherEnrollmentToken.ExpiresAt(childComplexity), true
+	case "CreatedGatherEnrollmentToken.id":
+		if e.ComplexityRoot.CreatedGatherEnrollmentToken.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedGatherEnrollmentToken.ID(childComplexity), true
+	case "CreatedGatherEnrollmentToken.name":
+		if e.ComplexityRoot.CreatedGatherEnrollmentToken.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedGatherEnrollmentToken.Name(childComplexity), true
+	case "CreatedGatherEnrollmentToken.token":
+		if e.ComplexityRoot.CreatedGatherEnrollmentToken.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedGatherEnrollmentToken.Token(childComplexity), true
+
 	case "CreatedHecToken.hecToken":
 		if e.ComplexityRoot.CreatedHecToken.HecToken == nil {
 			break
@@ -990,6 +1138,405 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Finding.UID(childComplexity), true
+
+	case "GatherCollector.error":
+		if e.ComplexityRoot.GatherCollector.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherCollector.Error(childComplexity), true
+	case "GatherCollector.name":
+		if e.ComplexityRoot.GatherCollector.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherCollector.Name(childComplexity), true
+	case "GatherCollector.position":
+		if e.ComplexityRoot.GatherCollector.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherCollector.Position(childComplexity), true
+	case "GatherCollector.status":
+		if e.ComplexityRoot.GatherCollector.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherCollector.Status(childComplexity), true
+	case "GatherCollector.type":
+		if e.ComplexityRoot.GatherCollector.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherCollector.Type(childComplexity), true
+
+	case "GatherDatabase.endOfLife":
+		if e.ComplexityRoot.GatherDatabase.EndOfLife == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.EndOfLife(childComplexity), true
+	case "GatherDatabase.engine":
+		if e.ComplexityRoot.GatherDatabase.Engine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.Engine(childComplexity), true
+	case "GatherDatabase.host":
+		if e.ComplexityRoot.GatherDatabase.Host == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.Host(childComplexity), true
+	case "GatherDatabase.lastSeen":
+		if e.ComplexityRoot.GatherDatabase.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.LastSeen(childComplexity), true
+	case "GatherDatabase.latestVersion":
+		if e.ComplexityRoot.GatherDatabase.LatestVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.LatestVersion(childComplexity), true
+	case "GatherDatabase.majorVersion":
+		if e.ComplexityRoot.GatherDatabase.MajorVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.MajorVersion(childComplexity), true
+	case "GatherDatabase.name":
+		if e.ComplexityRoot.GatherDatabase.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.Name(childComplexity), true
+	case "GatherDatabase.patchStatus":
+		if e.ComplexityRoot.GatherDatabase.PatchStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.PatchStatus(childComplexity), true
+	case "GatherDatabase.port":
+		if e.ComplexityRoot.GatherDatabase.Port == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.Port(childComplexity), true
+	case "GatherDatabase.releasesAsOf":
+		if e.ComplexityRoot.GatherDatabase.ReleasesAsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.ReleasesAsOf(childComplexity), true
+	case "GatherDatabase.version":
+		if e.ComplexityRoot.GatherDatabase.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherDatabase.Version(childComplexity), true
+
+	case "GatherImport.attempts":
+		if e.ComplexityRoot.GatherImport.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.Attempts(childComplexity), true
+	case "GatherImport.bytes":
+		if e.ComplexityRoot.GatherImport.Bytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.Bytes(childComplexity), true
+	case "GatherImport.createdAt":
+		if e.ComplexityRoot.GatherImport.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.CreatedAt(childComplexity), true
+	case "GatherImport.doneAt":
+		if e.ComplexityRoot.GatherImport.DoneAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.DoneAt(childComplexity), true
+	case "GatherImport.engine":
+		if e.ComplexityRoot.GatherImport.Engine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.Engine(childComplexity), true
+	case "GatherImport.error":
+		if e.ComplexityRoot.GatherImport.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.Error(childComplexity), true
+	case "GatherImport.fileKey":
+		if e.ComplexityRoot.GatherImport.FileKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.FileKey(childComplexity), true
+	case "GatherImport.foundBy":
+		if e.ComplexityRoot.GatherImport.FoundBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.FoundBy(childComplexity), true
+	case "GatherImport.id":
+		if e.ComplexityRoot.GatherImport.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.ID(childComplexity), true
+	case "GatherImport.importedRows":
+		if e.ComplexityRoot.GatherImport.ImportedRows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.ImportedRows(childComplexity), true
+	case "GatherImport.manifestKey":
+		if e.ComplexityRoot.GatherImport.ManifestKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.ManifestKey(childComplexity), true
+	case "GatherImport.maxTime":
+		if e.ComplexityRoot.GatherImport.MaxTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.MaxTime(childComplexity), true
+	case "GatherImport.minTime":
+		if e.ComplexityRoot.GatherImport.MinTime == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.MinTime(childComplexity), true
+	case "GatherImport.nodeId":
+		if e.ComplexityRoot.GatherImport.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.NodeID(childComplexity), true
+	case "GatherImport.rows":
+		if e.ComplexityRoot.GatherImport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.Rows(childComplexity), true
+	case "GatherImport.sha256":
+		if e.ComplexityRoot.GatherImport.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.Sha256(childComplexity), true
+	case "GatherImport.source":
+		if e.ComplexityRoot.GatherImport.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.Source(childComplexity), true
+	case "GatherImport.status":
+		if e.ComplexityRoot.GatherImport.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.Status(childComplexity), true
+	case "GatherImport.updatedAt":
+		if e.ComplexityRoot.GatherImport.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImport.UpdatedAt(childComplexity), true
+
+	case "GatherImportConnection.edges":
+		if e.ComplexityRoot.GatherImportConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImportConnection.Edges(childComplexity), true
+	case "GatherImportConnection.pageInfo":
+		if e.ComplexityRoot.GatherImportConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImportConnection.PageInfo(childComplexity), true
+	case "GatherImportConnection.totalCount":
+		if e.ComplexityRoot.GatherImportConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImportConnection.TotalCount(childComplexity), true
+
+	case "GatherImportEdge.cursor":
+		if e.ComplexityRoot.GatherImportEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImportEdge.Cursor(childComplexity), true
+	case "GatherImportEdge.node":
+		if e.ComplexityRoot.GatherImportEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherImportEdge.Node(childComplexity), true
+
+	case "GatherLocation.label":
+		if e.ComplexityRoot.GatherLocation.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherLocation.Label(childComplexity), true
+	case "GatherLocation.lat":
+		if e.ComplexityRoot.GatherLocation.Lat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherLocation.Lat(childComplexity), true
+	case "GatherLocation.lon":
+		if e.ComplexityRoot.GatherLocation.Lon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherLocation.Lon(childComplexity), true
+
+	case "GatherNode.certificateExpiresAt":
+		if e.ComplexityRoot.GatherNode.CertificateExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.CertificateExpiresAt(childComplexity), true
+	case "GatherNode.collectors":
+		if e.ComplexityRoot.GatherNode.Collectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.Collectors(childComplexity), true
+	case "GatherNode.databases":
+		if e.ComplexityRoot.GatherNode.Databases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.Databases(childComplexity), true
+	case "GatherNode.enrolledAt":
+		if e.ComplexityRoot.GatherNode.EnrolledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.EnrolledAt(childComplexity), true
+	case "GatherNode.heartbeatIntervalSeconds":
+		if e.ComplexityRoot.GatherNode.HeartbeatIntervalSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.HeartbeatIntervalSeconds(childComplexity), true
+	case "GatherNode.hostname":
+		if e.ComplexityRoot.GatherNode.Hostname == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.Hostname(childComplexity), true
+	case "GatherNode.id":
+		if e.ComplexityRoot.GatherNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.ID(childComplexity), true
+	case "GatherNode.ips":
+		if e.ComplexityRoot.GatherNode.Ips == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.Ips(childComplexity), true
+	case "GatherNode.lastHeartbeatAt":
+		if e.ComplexityRoot.GatherNode.LastHeartbeatAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.LastHeartbeatAt(childComplexity), true
+	case "GatherNode.location":
+		if e.ComplexityRoot.GatherNode.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.Location(childComplexity), true
+	case "GatherNode.name":
+		if e.ComplexityRoot.GatherNode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.Name(childComplexity), true
+	case "GatherNode.os":
+		if e.ComplexityRoot.GatherNode.Os == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.Os(childComplexity), true
+	case "GatherNode.revokedAt":
+		if e.ComplexityRoot.GatherNode.RevokedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.RevokedAt(childComplexity), true
+	case "GatherNode.spoolBytes":
+		if e.ComplexityRoot.GatherNode.SpoolBytes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.SpoolBytes(childComplexity), true
+	case "GatherNode.spoolFiles":
+		if e.ComplexityRoot.GatherNode.SpoolFiles == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.SpoolFiles(childComplexity), true
+	case "GatherNode.status":
+		if e.ComplexityRoot.GatherNode.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.Status(childComplexity), true
+	case "GatherNode.version":
+		if e.ComplexityRoot.GatherNode.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNode.Version(childComplexity), true
+
+	case "GatherNodeConnection.edges":
+		if e.ComplexityRoot.GatherNodeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNodeConnection.Edges(childComplexity), true
+	case "GatherNodeConnection.pageInfo":
+		if e.ComplexityRoot.GatherNodeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNodeConnection.PageInfo(childComplexity), true
+	case "GatherNodeConnection.totalCount":
+		if e.ComplexityRoot.GatherNodeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNodeConnection.TotalCount(childComplexity), true
+
+	case "GatherNodeEdge.cursor":
+		if e.ComplexityRoot.GatherNodeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNodeEdge.Cursor(childComplexity), true
+	case "GatherNodeEdge.node":
+		if e.ComplexityRoot.GatherNodeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GatherNodeEdge.Node(childComplexity), true
 
 	case "Geo.asOrg":
 		if e.ComplexityRoot.Geo.AsOrg == nil {
@@ -1381,6 +1928,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
+	case "Mutation.createGatherEnrollmentToken":
+		if e.ComplexityRoot.Mutation.CreateGatherEnrollmentToken == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createGatherEnrollmentToken_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateGatherEnrollmentToken(childComplexity, args["name"].(string), args["expiresInHours"].(*int)), true
 	case "Mutation.createHecToken":
 		if e.ComplexityRoot.Mutation.CreateHecToken == nil {
 			break
@@ -1470,6 +2028,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReprocessQuarantine(childComplexity, args["ids"].([]string)), true
+	case "Mutation.retryGatherImport":
+		if e.ComplexityRoot.Mutation.RetryGatherImport == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retryGatherImport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetryGatherImport(childComplexity, args["id"].(string)), true
 	case "Mutation.revokeApiKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -1481,6 +2050,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(string)), true
+	case "Mutation.revokeGatherNode":
+		if e.ComplexityRoot.Mutation.RevokeGatherNode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeGatherNode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeGatherNode(childComplexity, args["id"].(string)), true
 	case "Mutation.revokeHecToken":
 		if e.ComplexityRoot.Mutation.RevokeHecToken == nil {
 			break
@@ -1722,6 +2302,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["filter"].(*model.EventFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.gatherImports":
+		if e.ComplexityRoot.Query.GatherImports == nil {
+			break
+		}
+
+		args, err := ec.field_Query_gatherImports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GatherImports(childComplexity, args["status"].(*model.GatherImportStatus), args["first"].(*int), args["after"].(*string)), true
+	case "Query.gatherNodes":
+		if e.ComplexityRoot.Query.GatherNodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_gatherNodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.GatherNodes(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.hecTokens":
 		if e.ComplexityRoot.Query.HecTokens == nil {
 			break
@@ -2715,7 +3317,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "admin.graphqls" "audit.graphqls" "auth.graphqls" "event.graphqls" "gold.graphqls" "ingest.graphqls" "schema.graphqls" "tenant.graphqls"
+//go:embed "admin.graphqls" "audit.graphqls" "auth.graphqls" "event.graphqls" "gather.graphqls" "gold.graphqls" "ingest.graphqls" "schema.graphqls" "tenant.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2731,6 +3333,7 @@ var sources = []*ast.Source{
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "auth.graphqls", Input: sourceData("auth.graphqls"), BuiltIn: false},
 	{Name: "event.graphqls", Input: sourceData("event.graphqls"), BuiltIn: false},
+	{Name: "gather.graphqls", Input: sourceData("gather.graphqls"), BuiltIn: false},
 	{Name: "gold.graphqls", Input: sourceData("gold.graphqls"), BuiltIn: false},
 	{Name: "ingest.graphqls", Input: sourceData("ingest.graphqls"), BuiltIn: false},
 	{Name: "schema.graphqls", Input: sourceData("schema.graphqls"), BuiltIn: false},
@@ -2884,6 +3487,24 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
 }
 
+func (ec *executionContext) childFields_CreatedGatherEnrollmentToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CreatedGatherEnrollmentToken_id(ctx, field)
+	case "name":
+		return ec.fieldContext_CreatedGatherEnrollmentToken_name(ctx, field)
+	case "token":
+		return ec.fieldContext_CreatedGatherEnrollmentToken_token(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_CreatedGatherEnrollmentToken_expiresAt(ctx, field)
+	case "caFingerprint":
+		return ec.fieldContext_CreatedGatherEnrollmentToken_caFingerprint(ctx, field)
+	case "caCertificate":
+		return ec.fieldContext_CreatedGatherEnrollmentToken_caCertificate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreatedGatherEnrollmentToken", field.Name)
+}
+
 func (ec *executionContext) childFields_CreatedHecToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hecToken":
@@ -2972,6 +3593,190 @@ func (ec *executionContext) childFields_Finding(ctx context.Context, field graph
 		return ec.fieldContext_Finding_title(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Finding", field.Name)
+}
+
+func (ec *executionContext) childFields_GatherCollector(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_GatherCollector_name(ctx, field)
+	case "type":
+		return ec.fieldContext_GatherCollector_type(ctx, field)
+	case "status":
+		return ec.fieldContext_GatherCollector_status(ctx, field)
+	case "error":
+		return ec.fieldContext_GatherCollector_error(ctx, field)
+	case "position":
+		return ec.fieldContext_GatherCollector_position(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GatherCollector", field.Name)
+}
+
+func (ec *executionContext) childFields_GatherDatabase(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "engine":
+		return ec.fieldContext_GatherDatabase_engine(ctx, field)
+	case "version":
+		return ec.fieldContext_GatherDatabase_version(ctx, field)
+	case "name":
+		return ec.fieldContext_GatherDatabase_name(ctx, field)
+	case "host":
+		return ec.fieldContext_GatherDatabase_host(ctx, field)
+	case "port":
+		return ec.fieldContext_GatherDatabase_port(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_GatherDatabase_lastSeen(ctx, field)
+	case "majorVersion":
+		return ec.fieldContext_GatherDatabase_majorVersion(ctx, field)
+	case "latestVersion":
+		return ec.fieldContext_GatherDatabase_latestVersion(ctx, field)
+	case "patchStatus":
+		return ec.fieldContext_GatherDatabase_patchStatus(ctx, field)
+	case "endOfLife":
+		return ec.fieldContext_GatherDatabase_endOfLife(ctx, field)
+	case "releasesAsOf":
+		return ec.fieldContext_GatherDatabase_releasesAsOf(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GatherDatabase", field.Name)
+}
+
+func (ec *executionContext) childFields_GatherImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GatherImport_id(ctx, field)
+	case "nodeId":
+		return ec.fieldContext_GatherImport_nodeId(ctx, field)
+	case "manifestKey":
+		return ec.fieldContext_GatherImport_manifestKey(ctx, field)
+	case "fileKey":
+		return ec.fieldContext_GatherImport_fileKey(ctx, field)
+	case "status":
+		return ec.fieldContext_GatherImport_status(ctx, field)
+	case "error":
+		return ec.fieldContext_GatherImport_error(ctx, field)
+	case "foundBy":
+		return ec.fieldContext_GatherImport_foundBy(ctx, field)
+	case "attempts":
+		return ec.fieldContext_GatherImport_attempts(ctx, field)
+	case "rows":
+		return ec.fieldContext_GatherImport_rows(ctx, field)
+	case "bytes":
+		return ec.fieldContext_GatherImport_bytes(ctx, field)
+	case "sha256":
+		return ec.fieldContext_GatherImport_sha256(ctx, field)
+	case "minTime":
+		return ec.fieldContext_GatherImport_minTime(ctx, field)
+	case "maxTime":
+		return ec.fieldContext_GatherImport_maxTime(ctx, field)
+	case "source":
+		return ec.fieldContext_GatherImport_source(ctx, field)
+	case "engine":
+		return ec.fieldContext_GatherImport_engine(ctx, field)
+	case "importedRows":
+		return ec.fieldContext_GatherImport_importedRows(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_GatherImport_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_GatherImport_updatedAt(ctx, field)
+	case "doneAt":
+		return ec.fieldContext_GatherImport_doneAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GatherImport", field.Name)
+}
+
+func (ec *executionContext) childFields_GatherImportConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_GatherImportConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GatherImportConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GatherImportConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GatherImportConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_GatherImportEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_GatherImportEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_GatherImportEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GatherImportEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GatherLocation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lat":
+		return ec.fieldContext_GatherLocation_lat(ctx, field)
+	case "lon":
+		return ec.fieldContext_GatherLocation_lon(ctx, field)
+	case "label":
+		return ec.fieldContext_GatherLocation_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GatherLocation", field.Name)
+}
+
+func (ec *executionContext) childFields_GatherNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GatherNode_id(ctx, field)
+	case "name":
+		return ec.fieldContext_GatherNode_name(ctx, field)
+	case "status":
+		return ec.fieldContext_GatherNode_status(ctx, field)
+	case "hostname":
+		return ec.fieldContext_GatherNode_hostname(ctx, field)
+	case "version":
+		return ec.fieldContext_GatherNode_version(ctx, field)
+	case "os":
+		return ec.fieldContext_GatherNode_os(ctx, field)
+	case "ips":
+		return ec.fieldContext_GatherNode_ips(ctx, field)
+	case "enrolledAt":
+		return ec.fieldContext_GatherNode_enrolledAt(ctx, field)
+	case "lastHeartbeatAt":
+		return ec.fieldContext_GatherNode_lastHeartbeatAt(ctx, field)
+	case "heartbeatIntervalSeconds":
+		return ec.fieldContext_GatherNode_heartbeatIntervalSeconds(ctx, field)
+	case "certificateExpiresAt":
+		return ec.fieldContext_GatherNode_certificateExpiresAt(ctx, field)
+	case "revokedAt":
+		return ec.fieldContext_GatherNode_revokedAt(ctx, field)
+	case "location":
+		return ec.fieldContext_GatherNode_location(ctx, field)
+	case "databases":
+		return ec.fieldContext_GatherNode_databases(ctx, field)
+	case "spoolFiles":
+		return ec.fieldContext_GatherNode_spoolFiles(ctx, field)
+	case "spoolBytes":
+		return ec.fieldContext_GatherNode_spoolBytes(ctx, field)
+	case "collectors":
+		return ec.fieldContext_GatherNode_collectors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GatherNode", field.Name)
+}
+
+func (ec *executionContext) childFields_GatherNodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_GatherNodeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GatherNodeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GatherNodeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GatherNodeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_GatherNodeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_GatherNodeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_GatherNodeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GatherNodeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Geo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3766,6 +4571,28 @@ func (ec *executionContext) field_Mutation_createApiKey_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createGatherEnrollmentToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expiresInHours",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expiresInHours"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createHecToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3888,7 +4715,35 @@ func (ec *executionContext) field_Mutation_reprocess_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_retryGatherImport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeGatherNode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
@@ -4125,6 +4980,58 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_gatherImports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*model.GatherImportStatus, error) {
+			return ec.unmarshalOGatherImportStatus2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_gatherNodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -5477,6 +6384,144 @@ func (ec *executionContext) fieldContext_CreatedApiKey_secret(_ context.Context,
 	return graphql.NewScalarFieldContext("CreatedApiKey", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _CreatedGatherEnrollmentToken_id(ctx context.Context, field graphql.CollectedField, obj *model.CreatedGatherEnrollmentToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedGatherEnrollmentToken_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedGatherEnrollmentToken_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreatedGatherEnrollmentToken", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _CreatedGatherEnrollmentToken_name(ctx context.Context, field graphql.CollectedField, obj *model.CreatedGatherEnrollmentToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedGatherEnrollmentToken_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedGatherEnrollmentToken_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreatedGatherEnrollmentToken", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CreatedGatherEnrollmentToken_token(ctx context.Context, field graphql.CollectedField, obj *model.CreatedGatherEnrollmentToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedGatherEnrollmentToken_token(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Token, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedGatherEnrollmentToken_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreatedGatherEnrollmentToken", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CreatedGatherEnrollmentToken_expiresAt(ctx context.Context, field graphql.CollectedField, obj *model.CreatedGatherEnrollmentToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedGatherEnrollmentToken_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedGatherEnrollmentToken_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreatedGatherEnrollmentToken", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _CreatedGatherEnrollmentToken_caFingerprint(ctx context.Context, field graphql.CollectedField, obj *model.CreatedGatherEnrollmentToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedGatherEnrollmentToken_caFingerprint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaFingerprint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedGatherEnrollmentToken_caFingerprint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreatedGatherEnrollmentToken", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CreatedGatherEnrollmentToken_caCertificate(ctx context.Context, field graphql.CollectedField, obj *model.CreatedGatherEnrollmentToken) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreatedGatherEnrollmentToken_caCertificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CaCertificate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreatedGatherEnrollmentToken_caCertificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreatedGatherEnrollmentToken", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _CreatedHecToken_hecToken(ctx context.Context, field graphql.CollectedField, obj *model.CreatedHecToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6012,6 +7057,1582 @@ func (ec *executionContext) _Finding_title(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Finding_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Finding", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherCollector_name(ctx context.Context, field graphql.CollectedField, obj *model.GatherCollector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherCollector_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherCollector_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherCollector", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherCollector_type(ctx context.Context, field graphql.CollectedField, obj *model.GatherCollector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherCollector_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherCollector_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherCollector", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherCollector_status(ctx context.Context, field graphql.CollectedField, obj *model.GatherCollector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherCollector_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherCollector_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherCollector", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherCollector_error(ctx context.Context, field graphql.CollectedField, obj *model.GatherCollector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherCollector_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherCollector_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherCollector", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherCollector_position(ctx context.Context, field graphql.CollectedField, obj *model.GatherCollector) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherCollector_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherCollector_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherCollector", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_engine(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_engine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Engine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_engine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_version(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_name(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_host(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_host(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Host, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_host(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_port(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_port(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Port, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_port(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_lastSeen(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_lastSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_majorVersion(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_majorVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MajorVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_majorVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_latestVersion(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_latestVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LatestVersion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_latestVersion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_patchStatus(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_patchStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PatchStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PatchStatus) graphql.Marshaler {
+			return ec.marshalNPatchStatus2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐPatchStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_patchStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type PatchStatus does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_endOfLife(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_endOfLife(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndOfLife, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_endOfLife(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherDatabase_releasesAsOf(ctx context.Context, field graphql.CollectedField, obj *model.GatherDatabase) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherDatabase_releasesAsOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReleasesAsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherDatabase_releasesAsOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherDatabase", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_id(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_nodeId(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_nodeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_manifestKey(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_manifestKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ManifestKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_manifestKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_fileKey(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_fileKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_fileKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_status(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.GatherImportStatus) graphql.Marshaler {
+			return ec.marshalNGatherImportStatus2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type GatherImportStatus does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_error(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_foundBy(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_foundBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_foundBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_attempts(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_rows(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_bytes(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_bytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_bytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_sha256(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_minTime(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_minTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_minTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_maxTime(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_maxTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxTime, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_maxTime(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_source(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_engine(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_engine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Engine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_engine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_importedRows(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_importedRows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportedRows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_importedRows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_createdAt(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_updatedAt(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImport_doneAt(ctx context.Context, field graphql.CollectedField, obj *model.GatherImport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImport_doneAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DoneAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImport_doneAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImport", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImportConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.GatherImportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImportConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GatherImportEdge) graphql.Marshaler {
+			return ec.marshalNGatherImportEdge2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImportConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GatherImportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherImportEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GatherImportConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.GatherImportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImportConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImportConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GatherImportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GatherImportConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.GatherImportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImportConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImportConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImportConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImportEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.GatherImportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImportEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImportEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherImportEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherImportEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.GatherImportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherImportEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GatherImport) graphql.Marshaler {
+			return ec.marshalNGatherImport2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherImportEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GatherImportEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherImport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GatherLocation_lat(ctx context.Context, field graphql.CollectedField, obj *model.GatherLocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherLocation_lat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherLocation_lat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherLocation", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GatherLocation_lon(ctx context.Context, field graphql.CollectedField, obj *model.GatherLocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherLocation_lon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherLocation_lon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherLocation", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GatherLocation_label(ctx context.Context, field graphql.CollectedField, obj *model.GatherLocation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherLocation_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherLocation_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherLocation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_id(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_name(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_status(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.GatherNodeStatus) graphql.Marshaler {
+			return ec.marshalNGatherNodeStatus2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNodeStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type GatherNodeStatus does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_hostname(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_hostname(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hostname, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_hostname(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_version(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_os(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_os(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Os, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_os(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_ips(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_ips(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ips, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_ips(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_enrolledAt(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_enrolledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnrolledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_enrolledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_lastHeartbeatAt(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_lastHeartbeatAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastHeartbeatAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_lastHeartbeatAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_heartbeatIntervalSeconds(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_heartbeatIntervalSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeartbeatIntervalSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_heartbeatIntervalSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_certificateExpiresAt(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_certificateExpiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CertificateExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_certificateExpiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_revokedAt(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_revokedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type Time does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_location(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_location(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Location, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GatherLocation) graphql.Marshaler {
+			return ec.marshalOGatherLocation2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherLocation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_location(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GatherNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherLocation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GatherNode_databases(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_databases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Databases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GatherDatabase) graphql.Marshaler {
+			return ec.marshalNGatherDatabase2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherDatabaseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_databases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GatherNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherDatabase(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GatherNode_spoolFiles(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_spoolFiles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpoolFiles, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_spoolFiles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_spoolBytes(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_spoolBytes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpoolBytes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_spoolBytes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNode", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNode_collectors(ctx context.Context, field graphql.CollectedField, obj *model.GatherNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNode_collectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Collectors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GatherCollector) graphql.Marshaler {
+			return ec.marshalNGatherCollector2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherCollectorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNode_collectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GatherNode",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherCollector(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GatherNodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.GatherNodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNodeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.GatherNodeEdge) graphql.Marshaler {
+			return ec.marshalNGatherNodeEdge2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNodeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNodeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GatherNodeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherNodeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GatherNodeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.GatherNodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNodeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNodeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GatherNodeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GatherNodeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.GatherNodeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNodeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNodeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNodeConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.GatherNodeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNodeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNodeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GatherNodeEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _GatherNodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.GatherNodeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GatherNodeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GatherNode) graphql.Marshaler {
+			return ec.marshalNGatherNode2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GatherNodeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GatherNodeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherNode(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Geo_country(ctx context.Context, field graphql.CollectedField, obj *model.Geo) (ret graphql.Marshaler) {
@@ -8270,6 +10891,207 @@ func (ec *executionContext) fieldContext_Mutation_confirmMfaEnrollment(ctx conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_createGatherEnrollmentToken(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createGatherEnrollmentToken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateGatherEnrollmentToken(ctx, fc.Args["name"].(string), fc.Args["expiresInHours"].(*int))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "gather")
+				if err != nil {
+					var zeroVal *model.CreatedGatherEnrollmentToken
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "manage")
+				if err != nil {
+					var zeroVal *model.CreatedGatherEnrollmentToken
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.CreatedGatherEnrollmentToken
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CreatedGatherEnrollmentToken) graphql.Marshaler {
+			return ec.marshalNCreatedGatherEnrollmentToken2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐCreatedGatherEnrollmentToken(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createGatherEnrollmentToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreatedGatherEnrollmentToken(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createGatherEnrollmentToken_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeGatherNode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeGatherNode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeGatherNode(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "gather")
+				if err != nil {
+					var zeroVal *model.GatherNode
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "manage")
+				if err != nil {
+					var zeroVal *model.GatherNode
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.GatherNode
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GatherNode) graphql.Marshaler {
+			return ec.marshalNGatherNode2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeGatherNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherNode(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeGatherNode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retryGatherImport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retryGatherImport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetryGatherImport(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "quarantine")
+				if err != nil {
+					var zeroVal *model.GatherImport
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "manage")
+				if err != nil {
+					var zeroVal *model.GatherImport
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.GatherImport
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GatherImport) graphql.Marshaler {
+			return ec.marshalNGatherImport2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retryGatherImport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherImport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retryGatherImport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_setRetentionPolicy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9625,6 +12447,140 @@ func (ec *executionContext) fieldContext_Query_bronzeEvents(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_bronzeEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_gatherNodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_gatherNodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GatherNodes(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "gather")
+				if err != nil {
+					var zeroVal *model.GatherNodeConnection
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "read")
+				if err != nil {
+					var zeroVal *model.GatherNodeConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.GatherNodeConnection
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GatherNodeConnection) graphql.Marshaler {
+			return ec.marshalNGatherNodeConnection2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNodeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_gatherNodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherNodeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_gatherNodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_gatherImports(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_gatherImports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().GatherImports(ctx, fc.Args["status"].(*model.GatherImportStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				resource, err := ec.unmarshalNString2string(ctx, "gather")
+				if err != nil {
+					var zeroVal *model.GatherImportConnection
+					return zeroVal, err
+				}
+				action, err := ec.unmarshalNString2string(ctx, "read")
+				if err != nil {
+					var zeroVal *model.GatherImportConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *model.GatherImportConnection
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, resource, action)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GatherImportConnection) graphql.Marshaler {
+			return ec.marshalNGatherImportConnection2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_gatherImports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GatherImportConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_gatherImports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15306,6 +18262,69 @@ func (ec *executionContext) _CreatedApiKey(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var createdGatherEnrollmentTokenImplementors = []string{"CreatedGatherEnrollmentToken"}
+
+func (ec *executionContext) _CreatedGatherEnrollmentToken(ctx context.Context, sel ast.SelectionSet, obj *model.CreatedGatherEnrollmentToken) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createdGatherEnrollmentTokenImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreatedGatherEnrollmentToken")
+		case "id":
+			out.Values[i] = ec._CreatedGatherEnrollmentToken_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._CreatedGatherEnrollmentToken_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "token":
+			out.Values[i] = ec._CreatedGatherEnrollmentToken_token(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expiresAt":
+			out.Values[i] = ec._CreatedGatherEnrollmentToken_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caFingerprint":
+			out.Values[i] = ec._CreatedGatherEnrollmentToken_caFingerprint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caCertificate":
+			out.Values[i] = ec._CreatedGatherEnrollmentToken_caCertificate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var createdHecTokenImplementors = []string{"CreatedHecToken"}
 
 func (ec *executionContext) _CreatedHecToken(ctx context.Context, sel ast.SelectionSet, obj *model.CreatedHecToken) graphql.Marshaler {
@@ -15652,6 +18671,628 @@ func (ec *executionContext) _Finding(ctx context.Context, sel ast.SelectionSet, 
 		case "title":
 			out.Values[i] = ec._Finding_title(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gatherCollectorImplementors = []string{"GatherCollector"}
+
+func (ec *executionContext) _GatherCollector(ctx context.Context, sel ast.SelectionSet, obj *model.GatherCollector) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gatherCollectorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GatherCollector")
+		case "name":
+			out.Values[i] = ec._GatherCollector_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._GatherCollector_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._GatherCollector_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._GatherCollector_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._GatherCollector_position(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gatherDatabaseImplementors = []string{"GatherDatabase"}
+
+func (ec *executionContext) _GatherDatabase(ctx context.Context, sel ast.SelectionSet, obj *model.GatherDatabase) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gatherDatabaseImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GatherDatabase")
+		case "engine":
+			out.Values[i] = ec._GatherDatabase_engine(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._GatherDatabase_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._GatherDatabase_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "host":
+			out.Values[i] = ec._GatherDatabase_host(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "port":
+			out.Values[i] = ec._GatherDatabase_port(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastSeen":
+			out.Values[i] = ec._GatherDatabase_lastSeen(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "majorVersion":
+			out.Values[i] = ec._GatherDatabase_majorVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "latestVersion":
+			out.Values[i] = ec._GatherDatabase_latestVersion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "patchStatus":
+			out.Values[i] = ec._GatherDatabase_patchStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endOfLife":
+			out.Values[i] = ec._GatherDatabase_endOfLife(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "releasesAsOf":
+			out.Values[i] = ec._GatherDatabase_releasesAsOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gatherImportImplementors = []string{"GatherImport"}
+
+func (ec *executionContext) _GatherImport(ctx context.Context, sel ast.SelectionSet, obj *model.GatherImport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gatherImportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GatherImport")
+		case "id":
+			out.Values[i] = ec._GatherImport_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeId":
+			out.Values[i] = ec._GatherImport_nodeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "manifestKey":
+			out.Values[i] = ec._GatherImport_manifestKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileKey":
+			out.Values[i] = ec._GatherImport_fileKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._GatherImport_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._GatherImport_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "foundBy":
+			out.Values[i] = ec._GatherImport_foundBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attempts":
+			out.Values[i] = ec._GatherImport_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._GatherImport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "bytes":
+			out.Values[i] = ec._GatherImport_bytes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._GatherImport_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "minTime":
+			out.Values[i] = ec._GatherImport_minTime(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxTime":
+			out.Values[i] = ec._GatherImport_maxTime(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._GatherImport_source(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "engine":
+			out.Values[i] = ec._GatherImport_engine(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "importedRows":
+			out.Values[i] = ec._GatherImport_importedRows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._GatherImport_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._GatherImport_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "doneAt":
+			out.Values[i] = ec._GatherImport_doneAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gatherImportConnectionImplementors = []string{"GatherImportConnection"}
+
+func (ec *executionContext) _GatherImportConnection(ctx context.Context, sel ast.SelectionSet, obj *model.GatherImportConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gatherImportConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GatherImportConnection")
+		case "edges":
+			out.Values[i] = ec._GatherImportConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._GatherImportConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._GatherImportConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gatherImportEdgeImplementors = []string{"GatherImportEdge"}
+
+func (ec *executionContext) _GatherImportEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GatherImportEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gatherImportEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GatherImportEdge")
+		case "cursor":
+			out.Values[i] = ec._GatherImportEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._GatherImportEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gatherLocationImplementors = []string{"GatherLocation"}
+
+func (ec *executionContext) _GatherLocation(ctx context.Context, sel ast.SelectionSet, obj *model.GatherLocation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gatherLocationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GatherLocation")
+		case "lat":
+			out.Values[i] = ec._GatherLocation_lat(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lon":
+			out.Values[i] = ec._GatherLocation_lon(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._GatherLocation_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gatherNodeImplementors = []string{"GatherNode"}
+
+func (ec *executionContext) _GatherNode(ctx context.Context, sel ast.SelectionSet, obj *model.GatherNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gatherNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GatherNode")
+		case "id":
+			out.Values[i] = ec._GatherNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._GatherNode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._GatherNode_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hostname":
+			out.Values[i] = ec._GatherNode_hostname(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._GatherNode_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "os":
+			out.Values[i] = ec._GatherNode_os(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ips":
+			out.Values[i] = ec._GatherNode_ips(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enrolledAt":
+			out.Values[i] = ec._GatherNode_enrolledAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lastHeartbeatAt":
+			out.Values[i] = ec._GatherNode_lastHeartbeatAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "heartbeatIntervalSeconds":
+			out.Values[i] = ec._GatherNode_heartbeatIntervalSeconds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "certificateExpiresAt":
+			out.Values[i] = ec._GatherNode_certificateExpiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokedAt":
+			out.Values[i] = ec._GatherNode_revokedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "location":
+			out.Values[i] = ec._GatherNode_location(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "databases":
+			out.Values[i] = ec._GatherNode_databases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "spoolFiles":
+			out.Values[i] = ec._GatherNode_spoolFiles(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "spoolBytes":
+			out.Values[i] = ec._GatherNode_spoolBytes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "collectors":
+			out.Values[i] = ec._GatherNode_collectors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gatherNodeConnectionImplementors = []string{"GatherNodeConnection"}
+
+func (ec *executionContext) _GatherNodeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.GatherNodeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gatherNodeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GatherNodeConnection")
+		case "edges":
+			out.Values[i] = ec._GatherNodeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._GatherNodeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._GatherNodeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var gatherNodeEdgeImplementors = []string{"GatherNodeEdge"}
+
+func (ec *executionContext) _GatherNodeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.GatherNodeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, gatherNodeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GatherNodeEdge")
+		case "cursor":
+			out.Values[i] = ec._GatherNodeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._GatherNodeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -16419,6 +20060,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "createGatherEnrollmentToken":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createGatherEnrollmentToken(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeGatherNode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeGatherNode(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retryGatherImport":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retryGatherImport(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "setRetentionPolicy":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_setRetentionPolicy(ctx, field)
@@ -16987,6 +20649,50 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 					}
 				}()
 				res = ec._Query_bronzeEvents(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "gatherNodes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_gatherNodes(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "gatherImports":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_gatherImports(ctx, field)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -19149,6 +22855,16 @@ func (ec *executionContext) marshalNCreatedApiKey2ᚖgithubᚗcomᚋscalefield�
 	return ec._CreatedApiKey(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCreatedGatherEnrollmentToken2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐCreatedGatherEnrollmentToken(ctx context.Context, sel ast.SelectionSet, v *model.CreatedGatherEnrollmentToken) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CreatedGatherEnrollmentToken(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCreatedHecToken2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐCreatedHecToken(ctx context.Context, sel ast.SelectionSet, v *model.CreatedHecToken) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -19311,6 +23027,170 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		}
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNGatherCollector2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherCollectorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GatherCollector) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGatherCollector2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherCollector(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGatherCollector2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherCollector(ctx context.Context, sel ast.SelectionSet, v *model.GatherCollector) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GatherCollector(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGatherDatabase2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherDatabaseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GatherDatabase) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGatherDatabase2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherDatabase(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGatherDatabase2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherDatabase(ctx context.Context, sel ast.SelectionSet, v *model.GatherDatabase) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GatherDatabase(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGatherImport2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImport(ctx context.Context, sel ast.SelectionSet, v *model.GatherImport) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GatherImport(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGatherImportConnection2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportConnection(ctx context.Context, sel ast.SelectionSet, v *model.GatherImportConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GatherImportConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGatherImportEdge2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GatherImportEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGatherImportEdge2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGatherImportEdge2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportEdge(ctx context.Context, sel ast.SelectionSet, v *model.GatherImportEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GatherImportEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGatherImportStatus2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportStatus(ctx context.Context, v any) (model.GatherImportStatus, error) {
+	var res model.GatherImportStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGatherImportStatus2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportStatus(ctx context.Context, sel ast.SelectionSet, v model.GatherImportStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNGatherNode2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNode(ctx context.Context, sel ast.SelectionSet, v *model.GatherNode) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GatherNode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGatherNodeConnection2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNodeConnection(ctx context.Context, sel ast.SelectionSet, v *model.GatherNodeConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GatherNodeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNGatherNodeEdge2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.GatherNodeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGatherNodeEdge2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNodeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGatherNodeEdge2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNodeEdge(ctx context.Context, sel ast.SelectionSet, v *model.GatherNodeEdge) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._GatherNodeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNGatherNodeStatus2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNodeStatus(ctx context.Context, v any) (model.GatherNodeStatus, error) {
+	var res model.GatherNodeStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNGatherNodeStatus2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherNodeStatus(ctx context.Context, sel ast.SelectionSet, v model.GatherNodeStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNHecToken2ᚕᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐHecTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HecToken) graphql.Marshaler {
@@ -19517,6 +23397,16 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋscalefieldᚋscal
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPatchStatus2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐPatchStatus(ctx context.Context, v any) (model.PatchStatus, error) {
+	var res model.PatchStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPatchStatus2githubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐPatchStatus(ctx context.Context, sel ast.SelectionSet, v model.PatchStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNQuarantineConnection2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐQuarantineConnection(ctx context.Context, sel ast.SelectionSet, v *model.QuarantineConnection) graphql.Marshaler {
@@ -20229,6 +24119,29 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOGatherImportStatus2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportStatus(ctx context.Context, v any) (*model.GatherImportStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.GatherImportStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGatherImportStatus2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherImportStatus(ctx context.Context, sel ast.SelectionSet, v *model.GatherImportStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOGatherLocation2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGatherLocation(ctx context.Context, sel ast.SelectionSet, v *model.GatherLocation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._GatherLocation(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOGeo2ᚖgithubᚗcomᚋscalefieldᚋscalefieldᚋgraphᚋmodelᚐGeo(ctx context.Context, sel ast.SelectionSet, v *model.Geo) graphql.Marshaler {

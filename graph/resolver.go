@@ -39,6 +39,9 @@ type Resolver struct {
 	// Invalidate tells the authorizer of every replica that memberships or
 	// keys changed; nil when authorization reads them live.
 	Invalidate func(ctx context.Context) error
+	// Gather serves the gather zone's nodes, imports and enrollment; nil
+	// when the engine runs without it.
+	Gather GatherService
 }
 
 // TenantCreator creates a tenant with its first administrator.

@@ -59,26 +59,26 @@ var Grants = map[scalefield.Role][]scalefield.Permission{
 	},
 	scalefield.RoleOperator: {
 		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
-		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage, scalefield.PermGatherRead,
 	},
 	scalefield.RoleManager: {
 		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
-		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage, scalefield.PermGatherRead,
 		scalefield.PermUsersRead, scalefield.PermAuditRead, scalefield.PermAuditExport,
 	},
 	scalefield.RoleTenantAdmin: {
 		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
-		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage, scalefield.PermGatherRead,
 		scalefield.PermUsersRead, scalefield.PermAuditRead, scalefield.PermAuditExport,
-		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage, scalefield.PermRetention,
+		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage, scalefield.PermRetention, scalefield.PermGatherManage,
 	},
 	// Platform administrators hold their role in every tenant (AllTenants),
 	// and alone may create and list tenants.
 	scalefield.RolePlatformAdmin: {
 		scalefield.PermEventsRead, scalefield.PermTenantRead, scalefield.PermMetricsRead,
-		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage,
+		scalefield.PermHECTokensManage, scalefield.PermSourcesRead, scalefield.PermQuarantine, scalefield.PermPipelineManage, scalefield.PermGatherRead,
 		scalefield.PermUsersRead, scalefield.PermAuditRead, scalefield.PermAuditExport,
-		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage, scalefield.PermRetention,
+		scalefield.PermUsersManage, scalefield.PermAPIKeysManage, scalefield.PermSSOManage, scalefield.PermRetention, scalefield.PermGatherManage,
 		scalefield.PermTenantsManage,
 	},
 }

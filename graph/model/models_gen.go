@@ -134,6 +134,19 @@ type CreatedAPIKey struct {
 	Secret string `json:"secret"`
 }
 
+type CreatedGatherEnrollmentToken struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// The secret to give the agent (gather.yaml). It is not shown again.
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	// sha256 of the engine's CA certificate (lower-case hex): the agent pins it
+	// to trust the gather listener on its first contact.
+	CaFingerprint string `json:"caFingerprint"`
+	// The engine's CA certificate (PEM), for agents configured with a CA file.
+	CaCertificate string `json:"caCertificate"`
+}
+
 type CreatedHecToken struct {
 	HecToken *HecToken `json:"hecToken"`
 	// The whole token. It is not shown again.
@@ -215,6 +228,112 @@ type FacetValue struct {
 type Finding struct {
 	UID   *string `json:"uid,omitempty"`
 	Title *string `json:"title,omitempty"`
+}
+
+// A collector of a node, from its last heartbeat.
+type GatherCollector struct {
+	Name     string  `json:"name"`
+	Type     string  `json:"type"`
+	Status   string  `json:"status"`
+	Error    *string `json:"error,omitempty"`
+	Position *string `json:"position,omitempty"`
+}
+
+// A database a node watches, with its patch level.
+type GatherDatabase struct {
+	Engine   string    `json:"engine"`
+	Version  string    `json:"version"`
+	Name     string    `json:"name"`
+	Host     string    `json:"host"`
+	Port     int       `json:"port"`
+	LastSeen time.Time `json:"lastSeen"`
+	// The major version found in version.
+	MajorVersion *string `json:"majorVersion,omitempty"`
+	// The newest release of that major version in the bundled table.
+	LatestVersion *string     `json:"latestVersion,omitempty"`
+	PatchStatus   PatchStatus `json:"patchStatus"`
+	// End of support of the major version (YYYY-MM-DD), when known.
+	EndOfLife *string `json:"endOfLife,omitempty"`
+	// Date of the bundled release table.
+	ReleasesAsOf string `json:"releasesAsOf"`
+}
+
+// An activity file in the import queue.
+type GatherImport struct {
+	ID          string             `json:"id"`
+	NodeID      string             `json:"nodeId"`
+	ManifestKey string             `json:"manifestKey"`
+	FileKey     string             `json:"fileKey"`
+	Status      GatherImportStatus `json:"status"`
+	// Why it is quarantined, or what failed on the last attempt.
+	Error *string `json:"error,omitempty"`
+	// How the engine learnt of it: NOTICE or SCAN.
+	FoundBy  string `json:"foundBy"`
+	Attempts int    `json:"attempts"`
+	// Rows and size from the manifest, once read.
+	Rows         *float64   `json:"rows,omitempty"`
+	Bytes        *float64   `json:"bytes,omitempty"`
+	Sha256       *string    `json:"sha256,omitempty"`
+	MinTime      *time.Time `json:"minTime,omitempty"`
+	MaxTime      *time.Time `json:"maxTime,omitempty"`
+	Source       *string    `json:"source,omitempty"`
+	Engine       *string    `json:"engine,omitempty"`
+	ImportedRows float64    `json:"importedRows"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	UpdatedAt    time.Time  `json:"updatedAt"`
+	DoneAt       *time.Time `json:"doneAt,omitempty"`
+}
+
+type GatherImportConnection struct {
+	Edges      []*GatherImportEdge `json:"edges"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+type GatherImportEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *GatherImport `json:"node"`
+}
+
+// Where a node says it is (its configuration).
+type GatherLocation struct {
+	Lat   float64 `json:"lat"`
+	Lon   float64 `json:"lon"`
+	Label string  `json:"label"`
+}
+
+// An enrolled gather agent.
+type GatherNode struct {
+	ID string `json:"id"`
+	// The enrollment token's name.
+	Name                     string            `json:"name"`
+	Status                   GatherNodeStatus  `json:"status"`
+	Hostname                 string            `json:"hostname"`
+	Version                  string            `json:"version"`
+	Os                       string            `json:"os"`
+	Ips                      []string          `json:"ips"`
+	EnrolledAt               time.Time         `json:"enrolledAt"`
+	LastHeartbeatAt          *time.Time        `json:"lastHeartbeatAt,omitempty"`
+	HeartbeatIntervalSeconds int               `json:"heartbeatIntervalSeconds"`
+	CertificateExpiresAt     time.Time         `json:"certificateExpiresAt"`
+	RevokedAt                *time.Time        `json:"revokedAt,omitempty"`
+	Location                 *GatherLocation   `json:"location,omitempty"`
+	Databases                []*GatherDatabase `json:"databases"`
+	// Files waiting in the agent's local spool, from its last heartbeat.
+	SpoolFiles *int               `json:"spoolFiles,omitempty"`
+	SpoolBytes *float64           `json:"spoolBytes,omitempty"`
+	Collectors []*GatherCollector `json:"collectors"`
+}
+
+type GatherNodeConnection struct {
+	Edges      []*GatherNodeEdge `json:"edges"`
+	PageInfo   *PageInfo         `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type GatherNodeEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *GatherNode `json:"node"`
 }
 
 // Where an IP address is, from the GeoIP database.
@@ -757,6 +876,128 @@ func (e FacetField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type GatherImportStatus string
+
+const (
+	GatherImportStatusQueued      GatherImportStatus = "QUEUED"
+	GatherImportStatusImporting   GatherImportStatus = "IMPORTING"
+	GatherImportStatusDone        GatherImportStatus = "DONE"
+	GatherImportStatusQuarantined GatherImportStatus = "QUARANTINED"
+)
+
+var AllGatherImportStatus = []GatherImportStatus{
+	GatherImportStatusQueued,
+	GatherImportStatusImporting,
+	GatherImportStatusDone,
+	GatherImportStatusQuarantined,
+}
+
+func (e GatherImportStatus) IsValid() bool {
+	switch e {
+	case GatherImportStatusQueued, GatherImportStatusImporting, GatherImportStatusDone, GatherImportStatusQuarantined:
+		return true
+	}
+	return false
+}
+
+func (e GatherImportStatus) String() string {
+	return string(e)
+}
+
+func (e *GatherImportStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GatherImportStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GatherImportStatus", str)
+	}
+	return nil
+}
+
+func (e GatherImportStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GatherImportStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GatherImportStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type GatherNodeStatus string
+
+const (
+	// Last heartbeat at most two intervals ago.
+	GatherNodeStatusOnline GatherNodeStatus = "ONLINE"
+	// Last heartbeat two to ten intervals ago.
+	GatherNodeStatusStale GatherNodeStatus = "STALE"
+	// No heartbeat for ten intervals, or none yet.
+	GatherNodeStatusOffline GatherNodeStatus = "OFFLINE"
+	// Revoked: the node's certificate is refused.
+	GatherNodeStatusRevoked GatherNodeStatus = "REVOKED"
+)
+
+var AllGatherNodeStatus = []GatherNodeStatus{
+	GatherNodeStatusOnline,
+	GatherNodeStatusStale,
+	GatherNodeStatusOffline,
+	GatherNodeStatusRevoked,
+}
+
+func (e GatherNodeStatus) IsValid() bool {
+	switch e {
+	case GatherNodeStatusOnline, GatherNodeStatusStale, GatherNodeStatusOffline, GatherNodeStatusRevoked:
+		return true
+	}
+	return false
+}
+
+func (e GatherNodeStatus) String() string {
+	return string(e)
+}
+
+func (e *GatherNodeStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GatherNodeStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GatherNodeStatus", str)
+	}
+	return nil
+}
+
+func (e GatherNodeStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GatherNodeStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GatherNodeStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type GroupBy string
 
 const (
@@ -935,6 +1176,69 @@ func (e *Metric) UnmarshalJSON(b []byte) error {
 }
 
 func (e Metric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PatchStatus string
+
+const (
+	// The newest patch release of a supported major version.
+	PatchStatusCurrent PatchStatus = "CURRENT"
+	// A supported major version, but not its newest patch release.
+	PatchStatusBehind PatchStatus = "BEHIND"
+	// A major version past its end of life.
+	PatchStatusUnsupported PatchStatus = "UNSUPPORTED"
+	// An engine or version the bundled release table does not know.
+	PatchStatusUnknown PatchStatus = "UNKNOWN"
+)
+
+var AllPatchStatus = []PatchStatus{
+	PatchStatusCurrent,
+	PatchStatusBehind,
+	PatchStatusUnsupported,
+	PatchStatusUnknown,
+}
+
+func (e PatchStatus) IsValid() bool {
+	switch e {
+	case PatchStatusCurrent, PatchStatusBehind, PatchStatusUnsupported, PatchStatusUnknown:
+		return true
+	}
+	return false
+}
+
+func (e PatchStatus) String() string {
+	return string(e)
+}
+
+func (e *PatchStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PatchStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PatchStatus", str)
+	}
+	return nil
+}
+
+func (e PatchStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PatchStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PatchStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
