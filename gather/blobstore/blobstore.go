@@ -24,6 +24,7 @@
 package blobstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -130,7 +131,7 @@ func (s *Store) PutBytes(ctx context.Context, key string, data []byte, contentTy
 	if err := checkKey(key); err != nil {
 		return err
 	}
-	return s.put(ctx, key, strings.NewReader(string(data)), int64(len(data)), contentType)
+	return s.put(ctx, key, bytes.NewReader(data), int64(len(data)), contentType)
 }
 
 func (s *Store) put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
