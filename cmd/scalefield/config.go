@@ -47,23 +47,36 @@ type Config struct {
 	HECAllowQueryToken bool
 	Committer          ingest.CommitterConfig
 	MaxBodyBytes       int64
+	// GatherAddr is the gather listener's address (docs/gather-protocol.md);
+	// empty turns it off. The serve flag defaults to :8443; DefaultConfig
+	// leaves it empty so engines built in code (tests) open no fixed port.
+	GatherAddr string
+	// GatherHostnames are the names and addresses of the listener's
+	// certificate.
+	GatherHostnames []string
+	// GatherBlobURL is the blob store agents write to; empty runs no import
+	// stage. GatherScanInterval is how often it is listed for files.
+	GatherBlobURL      string
+	GatherScanInterval time.Duration
 }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
 	return Config{
-		Addr:            "127.0.0.1:8080",
-		WebDir:          "frontend/dist",
-		JWTKeyFile:      ".data/jwt-ed25519.pem",
-		SecretKeyFile:   ".data/secret.key",
-		TokenTTL:        15 * time.Minute,
-		LogLevel:        slog.LevelInfo,
-		LogFormat:       "json",
-		Pipeline:        true,
-		RefineBatchSize: 1000,
-		ComplexityLimit: 1000,
-		MaxBodyBytes:    1 << 20,
-		Committer:       ingest.DefaultCommitterConfig(),
+		Addr:               "127.0.0.1:8080",
+		WebDir:             "frontend/dist",
+		JWTKeyFile:         ".data/jwt-ed25519.pem",
+		SecretKeyFile:      ".data/secret.key",
+		TokenTTL:           15 * time.Minute,
+		LogLevel:           slog.LevelInfo,
+		LogFormat:          "json",
+		Pipeline:           true,
+		RefineBatchSize:    1000,
+		ComplexityLimit:    1000,
+		MaxBodyBytes:       1 << 20,
+		Committer:          ingest.DefaultCommitterConfig(),
+		GatherHostnames:    []string{"localhost", "127.0.0.1"},
+		GatherScanInterval: time.Minute,
 	}
 }
 
@@ -72,6 +85,7 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	cfg := DefaultConfig()
 	fs := flag.NewFlagSet("scalefield serve", flag.ContinueOnError)
 	var origins, level string
+	gatherHosts := strings.Join(cfg.GatherHostnames, ",")
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (SCALEFIELD_ADDR)")
 	fs.StringVar(&cfg.DatabaseURL, "database-url", "", "PostgreSQL URL (DATABASE_URL or DATABASE_URL_FILE)")
 	fs.StringVar(&cfg.AppDatabaseURL, "app-database-url", "", "PostgreSQL URL of the scalefield_app role that serves requests under row-level security; default: the database URL with that user and no password (APP_DATABASE_URL or APP_DATABASE_URL_FILE)")
@@ -95,6 +109,10 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&cfg.GeoIPASN, "geoip-asn-db", cfg.GeoIPASN, "MaxMind-format ASN database (.mmdb), optional (SCALEFIELD_GEOIP_ASN_DB)")
 	fs.IntVar(&cfg.ComplexityLimit, "graphql-complexity-limit", cfg.ComplexityLimit, "maximum GraphQL operation complexity (SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "graphql-max-body-bytes", cfg.MaxBodyBytes, "maximum GraphQL request body (SCALEFIELD_GRAPHQL_MAX_BODY_BYTES)")
+	fs.StringVar(&cfg.GatherAddr, "gather-addr", ":8443", "gather listener address (mutual TLS, for gather agents); empty or off turns it off (SCALEFIELD_GATHER_ADDR)")
+	fs.StringVar(&gatherHosts, "gather-hostnames", gatherHosts, "comma-separated DNS names and IP addresses of the gather listener's certificate (SCALEFIELD_GATHER_HOSTNAMES)")
+	fs.StringVar(&cfg.GatherBlobURL, "gather-blob-url", "", "blob store gather agents write to (file://, s3://, azblob://, gs://); empty runs no import (SCALEFIELD_GATHER_BLOB_URL or SCALEFIELD_GATHER_BLOB_URL_FILE)")
+	fs.DurationVar(&cfg.GatherScanInterval, "gather-scan-interval", cfg.GatherScanInterval, "how often the blob store is listed for files no notice announced (SCALEFIELD_GATHER_SCAN_INTERVAL)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -110,6 +128,8 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 		"ingest-queue-events": "SCALEFIELD_INGEST_QUEUE_EVENTS", "ingest-writers": "SCALEFIELD_INGEST_WRITERS", "pipeline": "SCALEFIELD_PIPELINE", "refine-batch-size": "SCALEFIELD_REFINE_BATCH_SIZE",
 		"geoip-city-db": "SCALEFIELD_GEOIP_CITY_DB", "geoip-asn-db": "SCALEFIELD_GEOIP_ASN_DB",
 		"graphql-complexity-limit": "SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT", "graphql-max-body-bytes": "SCALEFIELD_GRAPHQL_MAX_BODY_BYTES",
+		"gather-addr": "SCALEFIELD_GATHER_ADDR", "gather-hostnames": "SCALEFIELD_GATHER_HOSTNAMES", "gather-blob-url": "SCALEFIELD_GATHER_BLOB_URL",
+		"gather-scan-interval": "SCALEFIELD_GATHER_SCAN_INTERVAL",
 	}
 	for name, key := range env {
 		if set[name] {
@@ -146,6 +166,15 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	}
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + cfg.Addr
+	}
+	if cfg.GatherAddr == "off" {
+		cfg.GatherAddr = ""
+	}
+	cfg.GatherHostnames = nil
+	for _, h := range strings.Split(gatherHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			cfg.GatherHostnames = append(cfg.GatherHostnames, h)
+		}
 	}
 	if err := cfg.LogLevel.UnmarshalText([]byte(level)); err != nil {
 		return cfg, fmt.Errorf("log level %q: want debug, info, warn or error", level)
@@ -212,6 +241,22 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1024 {
 		errs = append(errs, fmt.Errorf("graphql max body bytes %d: must be at least 1024", c.MaxBodyBytes))
+	}
+	if c.GatherAddr != "" {
+		if _, _, err := net.SplitHostPort(c.GatherAddr); err != nil {
+			errs = append(errs, fmt.Errorf("gather addr %q: %w", c.GatherAddr, err))
+		}
+		if len(c.GatherHostnames) == 0 {
+			errs = append(errs, errors.New("gather hostnames: at least one is required for the listener's certificate"))
+		}
+	}
+	if c.GatherBlobURL != "" {
+		if u, err := url.Parse(c.GatherBlobURL); err != nil || u.Scheme == "" {
+			errs = append(errs, fmt.Errorf("gather blob URL: must be a URL such as file:///var/lib/scalefield/gather or s3://bucket"))
+		}
+	}
+	if c.GatherScanInterval < time.Second {
+		errs = append(errs, fmt.Errorf("gather scan interval %s: must be at least 1s", c.GatherScanInterval))
 	}
 	if c.WebDir != "" {
 		if st, err := os.Stat(c.WebDir); err != nil || !st.IsDir() {

@@ -22,6 +22,7 @@ import (
 
 	scalefield "github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/auth"
+	"github.com/scalefield/scalefield/gather/blobstore"
 	"github.com/scalefield/scalefield/graph"
 	"github.com/scalefield/scalefield/ingest"
 	"github.com/scalefield/scalefield/pipeline"
@@ -104,6 +105,10 @@ type Main struct {
 	// Partitions is started with the pipeline; Migrate also runs it once.
 	Partitions *pipeline.PartitionMaintainer
 	Server     *server.Server
+	// Gather is the gather listener and Importer the import stage, when
+	// configured (--gather-addr, --gather-blob-url).
+	Gather   *server.GatherServer
+	Importer *pipeline.Importer
 }
 
 // NewMain returns a Main for cfg that logs to stderr.
@@ -260,6 +265,11 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Partitions.Start(context.WithoutCancel(ctx))
 	}
 
+	gatherAPI, err := m.startGather(ctx, cipher, limiter)
+	if err != nil {
+		return err
+	}
+
 	m.Server = &server.Server{
 		Config: server.Config{
 			Addr: m.Config.Addr, WebDir: m.Config.WebDir, AllowedOrigins: m.Config.AllowedOrigins,
@@ -280,6 +290,7 @@ func (m *Main) Run(ctx context.Context) error {
 				return auth.HashPassword(password)
 			},
 			Invalidate: m.Authorizer.Invalidate,
+			Gather:     gatherAPI,
 		},
 		Authorizer:  m.Authorizer,
 		Audit:       audit,
@@ -311,6 +322,12 @@ func (m *Main) Close(ctx context.Context) error {
 	var errs []error
 	if m.Server != nil {
 		errs = append(errs, m.Server.Close(ctx))
+	}
+	if m.Gather != nil {
+		errs = append(errs, m.Gather.Close(ctx))
+	}
+	if m.Importer != nil {
+		m.Importer.Stop()
 	}
 	// Receivers first, then the queue they feed, so nothing accepted is lost.
 	if m.Syslog != nil {
@@ -366,3 +383,52 @@ func (l redisLog) Printf(ctx context.Context, format string, v ...any) {
 
 // setRedisLogger installs redisLog once: go-redis keeps it in a global.
 var setRedisLogger sync.Once
+
+// startGather loads (or, on first start, creates) the gather CA shared by
+// every replica, starts the import stage when a blob store is configured
+// and the pipeline runs here, and opens the gather listener when it has an
+// address. It returns the gather service of the GraphQL API.
+func (m *Main) startGather(ctx context.Context, secrets *auth.Cipher, limiter scalefield.RateLimiter) (graph.GatherService, error) {
+	files := store.NewGatherService(m.DB)
+	ca, err := auth.LoadOrCreateCA(ctx, files, secrets, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	hint := ""
+	if m.Config.GatherBlobURL != "" {
+		blobs, err := blobstore.Open(ctx, m.Config.GatherBlobURL)
+		if err != nil {
+			return nil, fmt.Errorf("gather blob store: %w", err)
+		}
+		m.closers = append(m.closers, blobs.Close)
+		hint = blobs.String()
+		if m.Config.Pipeline {
+			cfg := pipeline.DefaultImporterConfig()
+			cfg.ScanInterval = m.Config.GatherScanInterval
+			m.Importer = pipeline.NewImporter(cfg, files, blobs, m.Log)
+			m.Importer.Start(context.WithoutCancel(ctx))
+		}
+	}
+	if m.Config.GatherAddr != "" {
+		cfg := server.DefaultGatherConfig()
+		cfg.Addr, cfg.Hostnames, cfg.BlobURLHint = m.Config.GatherAddr, m.Config.GatherHostnames, hint
+		m.Gather = &server.GatherServer{Config: cfg, CA: ca, Store: files, Limiter: limiter, Log: m.Log.With("component", "gather")}
+		if m.Importer != nil {
+			m.Gather.Queued = m.Importer.Notify
+		}
+		if err := m.Gather.Open(); err != nil {
+			return nil, err
+		}
+		m.Log.Info("gather listener", "addr", m.Gather.Addr(), "hostnames", cfg.Hostnames, "ca_fingerprint", ca.Fingerprint())
+	}
+	return gatherAPI{files, ca}, nil
+}
+
+// gatherAPI is the gather store with the CA, as the GraphQL API uses them.
+type gatherAPI struct {
+	*store.GatherService
+	ca *auth.CA
+}
+
+// GatherCA returns the CA certificate's fingerprint and PEM.
+func (g gatherAPI) GatherCA() (string, string) { return g.ca.Fingerprint(), string(g.ca.CertPEM) }
