@@ -74,7 +74,7 @@ export function ExplorerRow(props: ExplorerRowProps) {
         </button>
         <span className={styles.classLine}>{event.className}</span>
       </td>
-      <td className={`${styles.mono} ${styles.endpoints}`}>
+      <td className={`${styles.mono} ${styles.endpointCell}`}>
         <span className={styles.endpointLine}>
           <Endpoint ip={event.srcIp} port={event.srcPort} />
         </span>

@@ -106,6 +106,8 @@ describe('RetentionPage', () => {
     expect(within(table).getByRole('row', { name: /Normalized events \(Silver\)/ })).toHaveTextContent(
       'silver_2026_07',
     );
+    expect(within(table).getByRole('row', { name: /Normalized events \(Silver\)/ })).toHaveTextContent('30 days');
+    expect(within(table).getByRole('row', { name: /Metrics \(Gold\)/ })).toHaveTextContent('730 days');
 
     await user.click(screen.getByRole('button', { name: 'Save policy' }));
     const dialog = screen.getByRole('dialog', { name: 'Save the retention policy?' });
