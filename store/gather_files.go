@@ -353,7 +353,7 @@ func btoi(b bool) int {
 }
 
 // RetryGatherFile queues a quarantined file of the caller's tenant again,
-// with its attempts reset. audit, if any, is appended in the same
+// with its attempts reset and its manifest to be read again. audit, if any, is appended in the same
 // transaction. ENOTFOUND for no such file; ECONFLICT unless it is
 // quarantined (a done file is never imported twice).
 func (s *GatherService) RetryGatherFile(ctx context.Context, id int64, audit *scalefield.AuditEntry) (*GatherFile, error) {
@@ -373,7 +373,10 @@ func (s *GatherService) RetryGatherFile(ctx context.Context, id int64, audit *sc
 		return nil, scalefield.Errorf(scalefield.ECONFLICT, "only a quarantined import can be retried (this one is %s)", status)
 	}
 	now := s.db.Now().UTC()
-	rows, err := tx.Query(ctx, `UPDATE gather_files SET status = 'queued', attempts = 0, next_attempt_at = $2, updated_at = $2
+	// The manifest is read again from the store: the pair may have been
+	// replaced since.
+	rows, err := tx.Query(ctx, `UPDATE gather_files SET status = 'queued', attempts = 0, next_attempt_at = $2, updated_at = $2,
+		    sha256 = NULL, rows = NULL, bytes = NULL, min_time = NULL, max_time = NULL
 		WHERE id = $1 RETURNING `+gatherFileColumns, id, now)
 	if err != nil {
 		return nil, fmt.Errorf("retry gather file: %w", err)
