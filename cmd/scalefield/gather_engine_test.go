@@ -133,7 +133,9 @@ func gePut(t *testing.T, blobs *blobstore.Store, prefix, name string, statements
 func geAdminToken(t *testing.T, b *bundle) string {
 	t.Helper()
 	admin := MustCreateAdmin(t, b.main, b.a.Tenant, "gather-admin@acme.example")
-	var login struct{ Login struct{ Session struct{ Token string } } }
+	var login struct {
+		Login struct{ Session struct{ Token string } }
+	}
 	b.gql.MustPost(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { session { token } } }`,
 		&login, client.Var("e", admin), client.Var("p", password))
 	var enrol struct{ BeginMfaEnrollment struct{ Secret string } }
@@ -255,10 +257,10 @@ func TestGatherEngineEndToEnd(t *testing.T) {
 				Edges      []struct {
 					Node struct {
 						ID, Status, Hostname, Version string
-						Ips                          []string
-						Location                     struct{ Lat, Lon float64 }
-						Databases                    []struct{ Engine, Version, LatestVersion, PatchStatus string }
-						Collectors                   []struct{ Name, Status string }
+						Ips                           []string
+						Location                      struct{ Lat, Lon float64 }
+						Databases                     []struct{ Engine, Version, LatestVersion, PatchStatus string }
+						Collectors                    []struct{ Name, Status string }
 					}
 				}
 			}
@@ -376,7 +378,9 @@ func TestGatherEngineEndToEnd(t *testing.T) {
 	t.Run("a quarantined file is retried once replaced", func(t *testing.T) {
 		var id string
 		var q struct {
-			GatherImports struct{ Edges []struct{ Node struct{ ID string } } }
+			GatherImports struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
 		}
 		b.gql.MustPost(`{ gatherImports(status: QUARANTINED) { edges { node { id } } } }`, &q, bearer(opA))
 		if len(q.GatherImports.Edges) != 1 {
