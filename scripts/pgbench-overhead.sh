@@ -91,7 +91,7 @@ tps() {
 }
 
 slot_active() {
-  "$PGBIN/psql" -tA "$TEST_DATABASE_URL" -c "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pgbench_overhead' AND active" 2>/dev/null
+  "$PGBIN/psql" -tA "$TEST_DATABASE_URL" -c "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'pgbench_overhead' AND active AND confirmed_flush_lsn IS NOT NULL" 2>/dev/null
 }
 
 start_agent() {

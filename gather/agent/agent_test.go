@@ -76,6 +76,15 @@ func setup(t *testing.T) *bundle {
 	return b
 }
 
+// testLogger discards the agent's log unless SCALEFIELD_AGENT_TEST_LOG is
+// set.
+func testLogger() *slog.Logger {
+	if os.Getenv("SCALEFIELD_AGENT_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
 // running is an agent started by start.
 type running struct {
 	agent  *Agent
@@ -85,7 +94,7 @@ type running struct {
 
 func (b *bundle) start(t *testing.T, tweak func(*Agent)) *running {
 	t.Helper()
-	a, err := New(b.cfg, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	a, err := New(b.cfg, Options{Logger: testLogger()})
 	if err != nil {
 		t.Fatalf("new agent: %v", err)
 	}
@@ -167,7 +176,7 @@ func tryReadStore(t *testing.T, rawURL string) (stored, error) {
 	ctx := context.Background()
 	s, err := blobstore.Open(ctx, rawURL)
 	if err != nil {
-		t.Fatal(err)
+		return stored{}, err
 	}
 	defer s.Close()
 	out := stored{manifests: map[string]activityfile.Manifest{}}
@@ -180,22 +189,22 @@ func tryReadStore(t *testing.T, rawURL string) (stored, error) {
 		for _, o := range page.Manifests {
 			mb, err := s.Bucket().ReadAll(ctx, o.Key)
 			if err != nil {
-				t.Fatal(err)
+				return stored{}, err
 			}
 			m, err := activityfile.ParseManifest(mb)
 			if err != nil {
-				t.Fatalf("manifest %s: %v", o.Key, err)
+				return stored{}, fmt.Errorf("manifest %s: %w", o.Key, err)
 			}
 			data, err := s.Bucket().ReadAll(ctx, strings.TrimSuffix(o.Key, activityfile.ManifestExt))
 			if err != nil {
-				t.Fatal(err)
+				return stored{}, err
 			}
 			if err := activityfile.VerifyChecksum(bytesReaderAt(data), int64(len(data)), &m); err != nil {
-				t.Fatalf("file of %s: %v", o.Key, err)
+				return stored{}, fmt.Errorf("file of %s: %w", o.Key, err)
 			}
 			rows, err := activityfile.ReadAll(data)
 			if err != nil {
-				t.Fatal(err)
+				return stored{}, err
 			}
 			out.manifests[o.Key] = m
 			out.rows = append(out.rows, rows...)

@@ -80,7 +80,9 @@ func TestKillAndRestart(t *testing.T) {
 		r := b.start(t, nil)
 		waitFor(t, "slot created", func() bool {
 			var n int
-			return pg.db.QueryRow(ctx, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'agent_test'").Scan(&n) == nil && n == 1
+			// The slot exists in the view while it waits for a consistent
+			// point; changes before that point are not decoded.
+			return pg.db.QueryRow(ctx, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'agent_test' AND active AND confirmed_flush_lsn IS NOT NULL").Scan(&n) == nil && n == 1
 		})
 		// A scripted workload: DDL, inserts, updates, deletes and reads,
 		// with the agent killed and restarted in the middle.
