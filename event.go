@@ -208,7 +208,8 @@ type EventFilter struct {
 	From, To   *time.Time
 	Host       *string
 	Sourcetype *string
-	// Search is a case-insensitive substring of the message.
+	// Search keeps events whose message holds every word of it, in any
+	// order, case-insensitive.
 	Search *string
 	// ClassUID keeps events of any of these OCSF classes.
 	ClassUID []int

@@ -56,7 +56,8 @@ func buildEventWhere(tenantID string, f *scalefield.EventFilter) *eventWhere {
 		w.add("sourcetype = ?", *f.Sourcetype)
 	}
 	if f.Search != nil && strings.TrimSpace(*f.Search) != "" {
-		w.add("message ILIKE ?", "%"+escapeLike(strings.TrimSpace(*f.Search))+"%")
+		// Every word of the search, in any order, case-insensitive.
+		w.add("to_tsvector('simple', message) @@ plainto_tsquery('simple', ?)", strings.TrimSpace(*f.Search))
 	}
 	prefix := func(s *string) *netip.Prefix {
 		if s == nil || *s == "" {
@@ -75,7 +76,8 @@ func buildEventWhere(tenantID string, f *scalefield.EventFilter) *eventWhere {
 		w.add("dst_ip <<= ?", *p)
 	}
 	if f.User != nil && *f.User != "" {
-		w.add("lower(user_name) = lower(?)", *f.User)
+		// user_name <> '' lets the partial user index serve the filter.
+		w.add("user_name <> '' AND lower(user_name) = lower(?)", *f.User)
 	}
 	if f.Country != nil && *f.Country != "" {
 		c := strings.ToUpper(*f.Country)
@@ -146,28 +148,17 @@ func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter)
 	}
 	defer tx.Rollback(ctx)
 
-	w := buildEventWhere(tenantID, &f)
 	page := &scalefield.EventPage{}
-	countArgs := append(append([]any{}, w.args...), scalefield.MaxExactCount+1)
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM silver_security_events WHERE `+w.sql()+
-		` LIMIT $`+strconv.Itoa(len(countArgs))+`) AS m`, countArgs...).Scan(&page.TotalCount); err != nil {
+	countSQL, countArgs, pageSQL, pageArgs, err := eventsSQL(tenantID, &f)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRow(ctx, countSQL, countArgs...).Scan(&page.TotalCount); err != nil {
 		return nil, fmt.Errorf("count events: %w", err)
 	}
 	page.TotalExact = page.TotalCount <= scalefield.MaxExactCount
 	page.TotalCount = min(page.TotalCount, scalefield.MaxExactCount)
-
-	if f.After != nil {
-		t, id, err := decodeTimeCursor(*f.After)
-		if err != nil {
-			return nil, err
-		}
-		w.args = append(w.args, t, id)
-		w.where = append(w.where, fmt.Sprintf("(time, id) < ($%d, $%d)", len(w.args)-1, len(w.args)))
-	}
-	w.args = append(w.args, f.First+1)
-	rows, err := tx.Query(ctx, silverSelect+` WHERE `+w.sql()+`
-		ORDER BY time DESC, id DESC
-		LIMIT $`+strconv.Itoa(len(w.args)), w.args...)
+	rows, err := tx.Query(ctx, pageSQL, pageArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("find events: %w", err)
 	}
@@ -178,6 +169,68 @@ func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter)
 	page.Events, page.Cursors, page.HasNextPage = trimPage(events, f.First,
 		func(e *scalefield.SecurityEvent) string { return encodeTimeCursor(e.Time, e.ID) })
 	return page, nil
+}
+
+// eventsSQL builds the two statements of an events page: the capped count
+// and the newest-first page after the cursor.
+func eventsSQL(tenantID string, f *scalefield.EventFilter) (countSQL string, countArgs []any, pageSQL string, pageArgs []any, err error) {
+	w := buildEventWhere(tenantID, f)
+	countArgs = append(append([]any{}, w.args...), scalefield.MaxExactCount+1)
+	// The newest-first order lets the count stop after MaxExactCount rows
+	// of the time index instead of reading every match of a broad filter.
+	countSQL = `SELECT count(*) FROM (SELECT 1 FROM silver_security_events WHERE ` + w.sql() +
+		` ORDER BY time DESC, id DESC LIMIT $` + strconv.Itoa(len(countArgs)) + `) AS m`
+	if f.After != nil {
+		t, id, err := decodeTimeCursor(*f.After)
+		if err != nil {
+			return "", nil, "", nil, err
+		}
+		w.args = append(w.args, t, id)
+		w.where = append(w.where, fmt.Sprintf("(time, id) < ($%d, $%d)", len(w.args)-1, len(w.args)))
+	}
+	w.args = append(w.args, f.First+1)
+	pageSQL = silverSelect + ` WHERE ` + w.sql() + `
+		ORDER BY time DESC, id DESC
+		LIMIT $` + strconv.Itoa(len(w.args))
+	return countSQL, countArgs, pageSQL, w.args, nil
+}
+
+// ExplainEvents runs EXPLAIN (ANALYZE, BUFFERS) on the statements an events
+// page of the caller's tenant runs, for diagnosing slow filters.
+func (s *EventService) ExplainEvents(ctx context.Context, f scalefield.EventFilter) (string, error) {
+	if err := f.Validate(); err != nil {
+		return "", err
+	}
+	tx, tenantID, err := s.db.beginTenant(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback(ctx)
+	countSQL, countArgs, pageSQL, pageArgs, err := eventsSQL(tenantID, &f)
+	if err != nil {
+		return "", err
+	}
+	count, err := explain(ctx, tx, countSQL, countArgs)
+	if err != nil {
+		return "", err
+	}
+	page, err := explain(ctx, tx, pageSQL, pageArgs)
+	if err != nil {
+		return "", err
+	}
+	return "-- count\n" + count + "\n-- page\n" + page, nil
+}
+
+func explain(ctx context.Context, tx pgx.Tx, sql string, args []any) (string, error) {
+	rows, err := tx.Query(ctx, `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) `+sql, args...)
+	if err != nil {
+		return "", fmt.Errorf("explain: %w", err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return "", fmt.Errorf("explain: %w", err)
+	}
+	return strings.Join(lines, "\n"), nil
 }
 
 // FindEvent returns one of the caller's Silver events.

@@ -185,3 +185,38 @@ func NewRedis(t testing.TB) *redis.Client {
 	t.Cleanup(func() { _ = c.Close() })
 	return c
 }
+
+// PersistentDatabase returns the URL of a migrated database named prefix
+// plus the migrations' digest, creating it from the template when missing
+// and never dropping it: benchmarks keep large data sets across runs in
+// it. created says whether it was made now.
+func PersistentDatabase(t testing.TB, prefix string) (dbURL string, created bool) {
+	t.Helper()
+	base := DatabaseURL(t)
+	ctx := context.Background()
+	templateOnce.Do(func() { templateErr = prepareTemplate(ctx, base) })
+	if templateErr != nil {
+		t.Fatalf("prepare template database: %v", templateErr)
+	}
+	name := prefix + "_" + migrationsDigest()[:12]
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer admin.Close(ctx)
+	var exists bool
+	if err := admin.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		t.Fatalf("look up %s: %v", name, err)
+	}
+	if !exists {
+		if _, err := admin.Exec(ctx, `SELECT pg_advisory_lock($1)`, templateLock); err != nil {
+			t.Fatalf("lock template: %v", err)
+		}
+		_, err = admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template))
+		_, _ = admin.Exec(ctx, `SELECT pg_advisory_unlock($1)`, templateLock)
+		if err != nil {
+			t.Fatalf("create %s: %v", name, err)
+		}
+	}
+	return withDatabase(base, name), !exists
+}
