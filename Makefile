@@ -85,6 +85,7 @@ bench: setup-run
 		$(GO) test -run '^$$' -bench 'BenchmarkIngestHECGroupCommit' -benchtime 5000x ./cmd/scalefield/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkIngestSyslogTCP' -benchtime 300000x ./cmd/scalefield/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkRefine$$' -benchtime 100000x ./cmd/scalefield/; \
+		$(GO) test -run '^$$' -bench 'BenchmarkExplorer$$' -benchtime 20x -timeout 60m ./cmd/scalefield/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkGatherImport$$' -benchtime 3x ./pipeline/; \
 	} | tee .data/bench.txt | scripts/bench-table.sh
 
