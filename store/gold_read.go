@@ -110,7 +110,7 @@ func timeseriesSQL(tenantID string, q *scalefield.TimeseriesQuery) (string, []an
 		JOIN gold_threat_metrics g ON g.tenant_id = $1 AND g.period = $2 AND g.dimension = $3 AND g.value = top.value
 		WHERE g.bucket >= $4 AND g.bucket < $5
 		ORDER BY g.bucket, g.value`, []any{tenantID, string(q.Interval), string(q.GroupBy), from, to,
-		string(rank), rank.Truncate(q.From), q.Limit}
+			string(rank), rank.Truncate(q.From), q.Limit}
 }
 
 // ExplainTimeseries runs EXPLAIN (ANALYZE, BUFFERS) on a time series query
