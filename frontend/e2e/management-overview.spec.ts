@@ -58,7 +58,8 @@ test('the Management overview charts Gold metrics, and retention can be previewe
       .click();
     await expect(page).toHaveURL(/\/management$/);
     await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
-    await page.getByRole('radio', { name: '24 hours' }).check();
+    await page.getByRole('radio', { name: '24 hours' }).click();
+    await expect(page.getByRole('radio', { name: '24 hours' })).toBeChecked();
     await expect(page).toHaveURL(/period=24h/);
   });
 
