@@ -213,7 +213,12 @@ func (im *Importer) RunOnce(ctx context.Context) (ImportResult, error) {
 		res.Status = store.GatherFileImporting
 		return res, nil
 	case ctx.Err() != nil:
-		// Stopping: the claim's lease brings the file back.
+		// Stopping: the file goes back to the queue at once (if this fails,
+		// the claim's lease brings it back later).
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		res.Status = store.GatherFileQueued
+		_ = im.Files.FinishGatherFile(rctx, f, store.GatherFileQueued, "interrupted: the engine stopped", time.Time{}, m)
 		return res, nil
 	}
 	res.Reason = err.Error()
