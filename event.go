@@ -69,6 +69,11 @@ type BronzeRecord struct {
 	// Channel is the HEC request channel, if any.
 	Channel string
 	Payload []byte
+	// OriginKind and Origin name the registry source the record came in
+	// under (the request kind, and the HEC token's name or the syslog
+	// listener's source); empty for records appended outside a receiver.
+	OriginKind string
+	Origin     string
 }
 
 // BronzeEvent is a stored raw record.

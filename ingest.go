@@ -15,6 +15,13 @@ type IngestSource struct {
 	LastSeen    time.Time
 	EventsTotal int64
 	BytesTotal  int64
+	// Quarantined counts the source's records the refine stage could not
+	// read (and that were not reprocessed since).
+	Quarantined int64
+	// Pending counts the source's records waiting for refinement, and Lag
+	// is how long the oldest of them has waited (0 when none waits).
+	Pending int64
+	Lag     time.Duration
 }
 
 // IngestSourceStats is what one source sent in a time range.

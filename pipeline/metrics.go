@@ -18,6 +18,19 @@ var (
 		Name: "scalefield_pipeline_quarantined_total",
 		Help: "Records a pipeline stage quarantined, by stage.",
 	}, []string{"stage"})
+	sourceQuarantined = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "scalefield_pipeline_source_quarantined_total",
+		Help: "Records the refine stage quarantined, by the registry source (kind, source) they came in under.",
+	}, []string{"kind", "source"})
+	sourceRefined = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "scalefield_pipeline_source_refined_total",
+		Help: "Records the refine stage refined (or folded into a duplicate), by registry source.",
+	}, []string{"kind", "source"})
+	sourceLag = promauto.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "scalefield_pipeline_source_lag_seconds",
+		Help:    "Time from receipt to refinement of the oldest record of each refine batch, by registry source.",
+		Buckets: prometheus.ExponentialBuckets(0.01, 2, 16),
+	}, []string{"kind", "source"})
 	queueDepth = promauto.NewGauge(prometheus.GaugeOpts{
 		Name: "scalefield_pipeline_refine_queue_depth",
 		Help: "Bronze records waiting for the refine stage.",

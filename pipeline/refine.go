@@ -142,6 +142,13 @@ func (r *Refiner) RunOnce(ctx context.Context) (*store.RefineResult, error) {
 		batchSeconds.Observe(time.Since(start).Seconds())
 		refinedTotal.Add(float64(len(res.Refined)))
 		duplicatesTotal.Add(float64(res.Duplicates))
+		for k, o := range res.Sources {
+			sourceRefined.WithLabelValues(k.Kind, k.Name).Add(float64(o.Refined))
+			if o.Quarantined > 0 {
+				sourceQuarantined.WithLabelValues(k.Kind, k.Name).Add(float64(o.Quarantined))
+			}
+			sourceLag.WithLabelValues(k.Kind, k.Name).Observe(o.MaxLag.Seconds())
+		}
 		if r.Changed != nil && len(res.Tenants) > 0 {
 			r.Changed(ctx, res.Tenants)
 		}

@@ -107,6 +107,10 @@ func (s *EventService) CommitIngest(ctx context.Context, reqs []*IngestRequest) 
 	var stored []*IngestRequest
 	for _, r := range live {
 		if !r.Duplicate {
+			// Each record remembers the registry source it came in under.
+			for i := range r.Records {
+				r.Records[i].OriginKind, r.Records[i].Origin = r.Kind, r.Source
+			}
 			records = append(records, r.Records...)
 			stored = append(stored, r)
 		}
@@ -464,12 +468,13 @@ func copyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.BronzeRecor
 		tenants[i] = u
 	}
 	_, err = tx.CopyFrom(ctx, pgx.Identifier{"bronze_events"},
-		[]string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype", "host", "channel", "payload", "content_hash"},
+		[]string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype", "host", "channel", "payload", "content_hash",
+			"origin_kind", "origin"},
 		pgx.CopyFromSlice(len(records), func(i int) ([]any, error) {
 			r := &records[i]
 			sum := sha256.Sum256(r.Payload)
 			return []any{ids[i], tenants[i], r.ReceivedAt, cleanText(r.Kind), cleanText(r.Source), cleanText(r.Sourcetype),
-				cleanText(r.Host), cleanText(r.Channel), r.Payload, sum[:]}, nil
+				cleanText(r.Host), cleanText(r.Channel), r.Payload, sum[:], cleanText(r.OriginKind), cleanText(r.Origin)}, nil
 		}))
 	if err != nil {
 		return nil, fmt.Errorf("copy: %w", err)

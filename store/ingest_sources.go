@@ -29,16 +29,36 @@ func (s *EventService) ListIngestSources(ctx context.Context) ([]*IngestSource, 
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
+	// Quarantine and the refine backlog are small next to Bronze; both are
+	// read through the Bronze record's origin.
 	rows, err := tx.Query(ctx, `
-		SELECT kind, name, first_seen, last_seen, events_total, bytes_total
-		FROM ingest_sources WHERE tenant_id = $1
-		ORDER BY last_seen DESC, kind, name`, tenantID)
+		WITH q AS (
+			SELECT b.origin_kind, b.origin, count(*) AS n
+			FROM quarantine x JOIN bronze_events b ON b.received_at = x.received_at AND b.id = x.bronze_id
+			WHERE x.tenant_id = $1 AND b.tenant_id = $1
+			GROUP BY 1, 2
+		), p AS (
+			SELECT b.origin_kind, b.origin, count(*) AS n, min(r.enqueued_at) AS oldest
+			FROM refine_queue r JOIN bronze_events b ON b.received_at = r.received_at AND b.id = r.bronze_id
+			WHERE r.tenant_id = $1 AND b.tenant_id = $1
+			GROUP BY 1, 2
+		)
+		SELECT s.kind, s.name, s.first_seen, s.last_seen, s.events_total, s.bytes_total,
+		       coalesce(q.n, 0), coalesce(p.n, 0), coalesce(extract(epoch FROM $2 - p.oldest), 0)::float8
+		FROM ingest_sources s
+		LEFT JOIN q ON q.origin_kind = s.kind AND q.origin = s.name
+		LEFT JOIN p ON p.origin_kind = s.kind AND p.origin = s.name
+		WHERE s.tenant_id = $1
+		ORDER BY s.last_seen DESC, s.kind, s.name`, tenantID, s.db.Now())
 	if err != nil {
 		return nil, fmt.Errorf("list ingest sources: %w", err)
 	}
 	sources, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*IngestSource, error) {
 		var src IngestSource
-		err := row.Scan(&src.Kind, &src.Name, &src.FirstSeen, &src.LastSeen, &src.EventsTotal, &src.BytesTotal)
+		var lag float64
+		err := row.Scan(&src.Kind, &src.Name, &src.FirstSeen, &src.LastSeen, &src.EventsTotal, &src.BytesTotal,
+			&src.Quarantined, &src.Pending, &lag)
+		src.Lag = time.Duration(max(lag, 0) * float64(time.Second))
 		src.FirstSeen, src.LastSeen = src.FirstSeen.UTC(), src.LastSeen.UTC()
 		return &src, err
 	})

@@ -241,3 +241,48 @@ func TestIngestTokensAndTenants(t *testing.T) {
 		}
 	}
 }
+
+func TestIngestSourceOutcomes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	reqs := []*store.IngestRequest{
+		ingestRequest(b.tenantA.ID, store.IngestKindHEC, "web", 4, `{"event": "fine"}`),
+		ingestRequest(b.tenantA.ID, store.IngestKindSyslogUDP, "routers", 3, "not an HEC envelope"),
+	}
+	if err := b.events.CommitIngest(ctx, reqs); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Add(time.Minute)
+	b.db.Now = func() time.Time { return now }
+	list := func() map[string]string {
+		t.Helper()
+		sources, err := b.events.ListIngestSources(sessionCtx(b.tenantA.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, s := range sources {
+			out[s.Kind+"/"+s.Name] = fmt.Sprintf("quarantined %d pending %d lag>=1m %v", s.Quarantined, s.Pending, s.Lag >= time.Minute)
+		}
+		return out
+	}
+	got := list()
+	if got["hec/web"] != "quarantined 0 pending 4 lag>=1m true" || got["syslog-udp/routers"] != "quarantined 0 pending 3 lag>=1m true" {
+		t.Errorf("before refinement: %v", got)
+	}
+	res, err := b.refine.RefineBatch(ctx, 100, hecProcessor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := res.Sources[store.SourceKey{Kind: store.IngestKindSyslogUDP, Name: "routers"}]; o == nil || o.Quarantined != 3 || o.Refined != 0 {
+		t.Errorf("batch outcome for routers: %+v", o)
+	}
+	if o := res.Sources[store.SourceKey{Kind: store.IngestKindHEC, Name: "web"}]; o == nil || o.Refined != 4 || o.MaxLag < time.Minute {
+		t.Errorf("batch outcome for web: %+v", o)
+	}
+	got = list()
+	if got["hec/web"] != "quarantined 0 pending 0 lag>=1m false" || got["syslog-udp/routers"] != "quarantined 3 pending 0 lag>=1m false" {
+		t.Errorf("after refinement: %v", got)
+	}
+}

@@ -39,6 +39,19 @@ type RefineResult struct {
 	Quarantined int
 	// Tenants whose Silver or Gold changed.
 	Tenants []string
+	// Sources says what became of each registry source's records.
+	Sources map[SourceKey]*SourceOutcome
+}
+
+// SourceKey names a registry source: the request kind and source name a
+// Bronze record came in under.
+type SourceKey struct{ Kind, Name string }
+
+// SourceOutcome counts one source's records in a refine batch and how long
+// the oldest of them took from receipt to refinement.
+type SourceOutcome struct {
+	Refined, Quarantined int
+	MaxLag               time.Duration
 }
 
 // RefineStore claims queued Bronze records and writes their Silver rows.
@@ -77,7 +90,8 @@ func (s *RefineStore) RefineBatch(ctx context.Context, limit int, r Refinery) (*
 				SELECT bronze_id FROM refine_queue ORDER BY bronze_id LIMIT $1 FOR UPDATE SKIP LOCKED)
 			RETURNING bronze_id, received_at
 		)
-		SELECT b.id, b.tenant_id, b.received_at, b.kind, b.source, b.sourcetype, b.host, b.channel, b.payload
+		SELECT b.id, b.tenant_id, b.received_at, b.kind, b.source, b.sourcetype, b.host, b.channel, b.payload,
+		       b.origin_kind, b.origin
 		FROM q JOIN bronze_events b ON b.received_at = q.received_at AND b.id = q.bronze_id
 		ORDER BY b.id`, limit)
 	if err != nil {
@@ -85,14 +99,15 @@ func (s *RefineStore) RefineBatch(ctx context.Context, limit int, r Refinery) (*
 	}
 	claimed, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*scalefield.BronzeEvent, error) {
 		var b scalefield.BronzeEvent
-		err := row.Scan(&b.ID, &b.TenantID, &b.ReceivedAt, &b.Kind, &b.Source, &b.Sourcetype, &b.Host, &b.Channel, &b.Payload)
+		err := row.Scan(&b.ID, &b.TenantID, &b.ReceivedAt, &b.Kind, &b.Source, &b.Sourcetype, &b.Host, &b.Channel, &b.Payload,
+			&b.OriginKind, &b.Origin)
 		b.ReceivedAt = b.ReceivedAt.UTC()
 		return &b, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("refine: claim: %w", err)
 	}
-	res := &RefineResult{Claimed: len(claimed)}
+	res := &RefineResult{Claimed: len(claimed), Sources: map[SourceKey]*SourceOutcome{}}
 	if len(claimed) == 0 {
 		return res, nil
 	}
@@ -128,6 +143,28 @@ func (s *RefineStore) RefineBatch(ctx context.Context, limit int, r Refinery) (*
 		return nil, fmt.Errorf("refine: commit: %w", err)
 	}
 	res.Tenants = w.tenants()
+	failed := make(map[int64]bool, len(quarantined))
+	for _, q := range quarantined {
+		failed[q.bronzeID] = true
+	}
+	now := s.db.Now()
+	for _, b := range claimed {
+		if b.OriginKind == "" {
+			continue
+		}
+		k := SourceKey{b.OriginKind, b.Origin}
+		o := res.Sources[k]
+		if o == nil {
+			o = &SourceOutcome{}
+			res.Sources[k] = o
+		}
+		if failed[b.ID] {
+			o.Quarantined++
+		} else {
+			o.Refined++
+		}
+		o.MaxLag = max(o.MaxLag, now.Sub(b.ReceivedAt))
+	}
 	return res, nil
 }
 
