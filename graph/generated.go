@@ -282,8 +282,11 @@ type ComplexityRoot struct {
 		EventsTotal func(childComplexity int) int
 		FirstSeen   func(childComplexity int) int
 		Kind        func(childComplexity int) int
+		LagSeconds  func(childComplexity int) int
 		LastSeen    func(childComplexity int) int
 		Name        func(childComplexity int) int
+		Pending     func(childComplexity int) int
+		Quarantined func(childComplexity int) int
 	}
 
 	IngestSourceStats struct {
@@ -1642,6 +1645,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IngestSource.Kind(childComplexity), true
+	case "IngestSource.lagSeconds":
+		if e.ComplexityRoot.IngestSource.LagSeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestSource.LagSeconds(childComplexity), true
 	case "IngestSource.lastSeen":
 		if e.ComplexityRoot.IngestSource.LastSeen == nil {
 			break
@@ -1654,6 +1663,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IngestSource.Name(childComplexity), true
+	case "IngestSource.pending":
+		if e.ComplexityRoot.IngestSource.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestSource.Pending(childComplexity), true
+	case "IngestSource.quarantined":
+		if e.ComplexityRoot.IngestSource.Quarantined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestSource.Quarantined(childComplexity), true
 
 	case "IngestSourceStats.bytes":
 		if e.ComplexityRoot.IngestSourceStats.Bytes == nil {
@@ -3831,6 +3852,12 @@ func (ec *executionContext) childFields_IngestSource(ctx context.Context, field 
 		return ec.fieldContext_IngestSource_eventsTotal(ctx, field)
 	case "bytesTotal":
 		return ec.fieldContext_IngestSource_bytesTotal(ctx, field)
+	case "quarantined":
+		return ec.fieldContext_IngestSource_quarantined(ctx, field)
+	case "pending":
+		return ec.fieldContext_IngestSource_pending(ctx, field)
+	case "lagSeconds":
+		return ec.fieldContext_IngestSource_lagSeconds(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IngestSource", field.Name)
 }
@@ -9069,6 +9096,75 @@ func (ec *executionContext) _IngestSource_bytesTotal(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_IngestSource_bytesTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestSource", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _IngestSource_quarantined(ctx context.Context, field graphql.CollectedField, obj *model.IngestSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestSource_quarantined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarantined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestSource_quarantined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestSource", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _IngestSource_pending(ctx context.Context, field graphql.CollectedField, obj *model.IngestSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestSource_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestSource_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestSource", field, false, false, errors.New("field of type Float does not have child fields"))
+}
+
+func (ec *executionContext) _IngestSource_lagSeconds(ctx context.Context, field graphql.CollectedField, obj *model.IngestSource) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestSource_lagSeconds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LagSeconds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestSource_lagSeconds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IngestSource", field, false, false, errors.New("field of type Float does not have child fields"))
 }
 
@@ -19486,6 +19582,21 @@ func (ec *executionContext) _IngestSource(ctx context.Context, sel ast.Selection
 			}
 		case "bytesTotal":
 			out.Values[i] = ec._IngestSource_bytesTotal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quarantined":
+			out.Values[i] = ec._IngestSource_quarantined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pending":
+			out.Values[i] = ec._IngestSource_pending(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lagSeconds":
+			out.Values[i] = ec._IngestSource_lagSeconds(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -8,8 +8,7 @@ package graph
 import (
 	"context"
 
-	scalefield "github.com/scalefield/scalefield"
-
+	"github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/graph/model"
 )
 

@@ -27,7 +27,8 @@ func (r *queryResolver) IngestSources(ctx context.Context) ([]*model.IngestSourc
 	out := make([]*model.IngestSource, len(sources))
 	for i, s := range sources {
 		out[i] = &model.IngestSource{Kind: s.Kind, Name: s.Name, FirstSeen: s.FirstSeen, LastSeen: s.LastSeen,
-			EventsTotal: float64(s.EventsTotal), BytesTotal: float64(s.BytesTotal)}
+			EventsTotal: float64(s.EventsTotal), BytesTotal: float64(s.BytesTotal), Quarantined: float64(s.Quarantined),
+			Pending: float64(s.Pending), LagSeconds: s.Lag.Seconds()}
 	}
 	return out, nil
 }

@@ -194,7 +194,8 @@ type EventFilter struct {
 	To         *time.Time `json:"to,omitempty"`
 	Host       *string    `json:"host,omitempty"`
 	Sourcetype *string    `json:"sourcetype,omitempty"`
-	// Case-insensitive substring of the message (at most 256 characters).
+	// Words the message must all hold, in any order, case-insensitive (at most
+	// 256 characters), e.g. "port scan".
 	Search *string `json:"search,omitempty"`
 	// Any of these OCSF class ids, e.g. 3002 Authentication.
 	ClassUID []int `json:"classUid,omitempty"`
@@ -368,6 +369,12 @@ type IngestSource struct {
 	LastSeen    time.Time `json:"lastSeen"`
 	EventsTotal float64   `json:"eventsTotal"`
 	BytesTotal  float64   `json:"bytesTotal"`
+	// Records of this source the refine stage quarantined (and not reprocessed since).
+	Quarantined float64 `json:"quarantined"`
+	// Records of this source waiting for refinement.
+	Pending float64 `json:"pending"`
+	// How long the oldest of them has waited, in seconds; 0 when none waits.
+	LagSeconds float64 `json:"lagSeconds"`
 }
 
 type IngestSourceStats struct {
