@@ -155,7 +155,8 @@ describe('routes', () => {
   it('lands managers on the Management overview', async () => {
     const { router } = setup('/', sessionWithRole('MANAGER'));
 
-    expect(await screen.findByRole('heading', { name: 'Overview', level: 1 })).toBeInTheDocument();
+    // The overview (and ECharts) load with the page: slow on a busy machine.
+    expect(await screen.findByRole('heading', { name: 'Overview', level: 1 }, { timeout: 15_000 })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/management');
   });
 
