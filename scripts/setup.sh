@@ -190,6 +190,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
   PGDATA_DIR="$PGBASE/postgres"
   PGSOCK="$PGBASE/run"
   PGLOG="$PGBASE/postgres.log"
+  # The server log as CSV, with connections and pgaudit lines: what the
+  # gather agent's postgres-log collector reads in the end-to-end tests.
+  PGLOGDIR="$PGBASE/pglog"
 
   if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
     say "initialising PostgreSQL cluster in $PGDATA_DIR"
@@ -200,9 +203,9 @@ if [ -z "${DATABASE_URL:-}" ]; then
     locale -a 2>/dev/null | grep -qi '^c\.utf-\?8$' || locale=C
     quiet as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 --locale="$locale"
   fi
-  install -d -m 755 "$PGSOCK"
+  install -d -m 755 "$PGSOCK" "$PGLOGDIR"
   touch "$PGLOG"
-  if [ "$(id -u)" -eq 0 ]; then chown "$PGUSER_OS": "$PGSOCK" "$PGLOG"; fi
+  if [ "$(id -u)" -eq 0 ]; then chown "$PGUSER_OS": "$PGSOCK" "$PGLOG" "$PGLOGDIR"; fi
 
   if ! as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
     # A pid file left by a killed machine may name an unrelated live process.
@@ -217,6 +220,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
     fi
     opts="-p $PGPORT -k $PGSOCK -c listen_addresses=127.0.0.1 -c wal_level=logical"
     opts+=" -c max_connections=200 -c fsync=on"
+    opts+=" -c logging_collector=on -c log_destination=stderr,csvlog -c log_directory=$PGLOGDIR"
+    opts+=" -c log_filename=postgresql-%Y%m%d.log -c log_file_mode=0644 -c log_connections=on -c log_disconnections=on"
     if [ -f /usr/lib/postgresql/15/lib/pgaudit.so ]; then
       opts+=" -c shared_preload_libraries=pgaudit"
     fi
@@ -282,7 +287,8 @@ export REDIS_URL=$(shq "$redis_url")
 export CHROMIUM_PATH=$(shq "$CHROMIUM_PATH")"
 if [ -n "$PGDATA_DIR" ]; then
   env_text+="
-export SCALEFIELD_PGDATA=$(shq "$PGDATA_DIR")"
+export SCALEFIELD_PGDATA=$(shq "$PGDATA_DIR")
+export SCALEFIELD_PG_LOG_DIR=$(shq "$PGLOGDIR")"
 fi
 if [ ! -f "$DATA/env" ] || [ "$(cat "$DATA/env")" != "$env_text" ]; then
   printf '%s\n' "$env_text" >"$DATA/env.tmp"
