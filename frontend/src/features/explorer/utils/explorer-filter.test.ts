@@ -112,4 +112,9 @@ describe('facets', () => {
     expect(chips.map((chip) => chip.label)).toEqual(['Severity: High', 'Class: Authentication', 'User: alice']);
     expect(chips[2]!.remove(state).user).toBe('');
   });
+
+  it('shows no chip for a value that does not apply', () => {
+    const state = { ...emptyExplorerFilter, ip: '10.0.0.0/99', country: 'Germany', srcIp: '192.0.2.1' };
+    expect(activeFilters(state).map((chip) => chip.label)).toEqual(['Source IP: 192.0.2.1']);
+  });
 });

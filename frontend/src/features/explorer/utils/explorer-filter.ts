@@ -273,9 +273,14 @@ export function activeFilters(state: ExplorerFilterState): ActiveFilter[] {
     ['sourcetype', 'Source type'],
     ['country', 'Country'],
   ];
+  // Only what applies: a malformed address or country (from a link) is shown in the filter bar with its error.
+  const invalid = (key: keyof ExplorerFilterState, value: string) =>
+    key === 'country'
+      ? countryError(value) !== null
+      : ['ip', 'srcIp', 'dstIp'].includes(key) && ipOrCidrError(value) !== null;
   for (const [key, label] of texts) {
     const value = state[key];
-    if (typeof value === 'string' && value.trim()) {
+    if (typeof value === 'string' && value.trim() && !invalid(key, value)) {
       chips.push({ key, label: `${label}: ${value.trim()}`, remove: (s) => ({ ...s, [key]: '' }) });
     }
   }
