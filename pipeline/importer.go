@@ -301,7 +301,8 @@ func (im *Importer) importFile(ctx context.Context, f *store.GatherFile) (*store
 }
 
 // copyActivityFile streams the rows of an activity file into Bronze inside
-// tx and checks their number against the manifest's.
+// tx, in one COPY that sends rows while the next batch is decoded, and
+// checks their number against the manifest's.
 func copyActivityFile(ctx context.Context, tx pgx.Tx, tenantID string, r io.ReaderAt, size, wantRows int64, batchRows int, receivedAt time.Time) (int64, error) {
 	rd, err := activityfile.NewReader(r, size)
 	if err != nil {
@@ -309,25 +310,22 @@ func copyActivityFile(ctx context.Context, tx pgx.Tx, tenantID string, r io.Read
 	}
 	defer rd.Close()
 	batch := make([]scalefield.DBActivity, batchRows)
-	var n int64
-	for {
+	n, err := store.CopyGatherBronzeStream(ctx, tx, tenantID, wantRows, receivedAt, func() ([]scalefield.DBActivity, error) {
 		k, err := rd.Next(batch)
-		if k > 0 {
-			if n+int64(k) > wantRows {
-				return n, &fileError{"row_count_mismatch", fmt.Sprintf("the file holds more than the manifest's %d rows", wantRows)}
-			}
-			if err := store.CopyGatherBronze(ctx, tx, tenantID, batch[:k], receivedAt); err != nil {
-				return n, err
-			}
-			n += int64(k)
+		if err != nil && (k == 0 || !errors.Is(err, io.EOF)) {
+			return nil, err
 		}
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return n, err
+		if k == 0 {
+			return nil, io.EOF
 		}
-	}
-	if n != wantRows {
+		return batch[:k], nil
+	})
+	switch {
+	case errors.Is(err, store.ErrGatherTooManyRows):
+		return n, &fileError{"row_count_mismatch", fmt.Sprintf("the file holds more than the manifest's %d rows", wantRows)}
+	case err != nil:
+		return n, err
+	case n != wantRows:
 		return n, &fileError{"row_count_mismatch", fmt.Sprintf("the file holds %d rows, the manifest says %d", n, wantRows)}
 	}
 	return n, nil

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -402,63 +403,123 @@ func (s *GatherService) RetryGatherFile(ctx context.Context, id int64, audit *sc
 // the import transaction that also marks the file done (ImportGatherFile),
 // so the rows and the file's state commit together.
 func CopyGatherBronze(ctx context.Context, tx pgx.Tx, tenantID string, rows []scalefield.DBActivity, receivedAt time.Time) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	var tenant pgtype.UUID
-	if err := tenant.Scan(tenantID); err != nil {
-		return scalefield.Errorf(scalefield.EINVALID, "tenant ID %q is not a UUID", tenantID)
-	}
-	// One round trip for the block of ids.
-	idRows, err := tx.Query(ctx, `SELECT nextval('bronze_events_id_seq') FROM generate_series(1, $1)`, len(rows))
-	if err != nil {
-		return fmt.Errorf("reserve ids: %w", err)
-	}
-	ids, err := pgx.CollectRows(idRows, pgx.RowTo[int64])
-	if err != nil {
-		return fmt.Errorf("reserve ids: %w", err)
-	}
-	// Payloads are encoded into one buffer; each row's slice of it is
-	// handed to COPY.
-	buf := make([]byte, 0, len(rows)*512)
-	ends := make([]int, len(rows))
-	for i := range rows {
-		buf = appendActivityJSON(buf, &rows[i])
-		ends[i] = len(buf)
-	}
-	sourcetypes := map[string]string{}
-	row := make([]any, 10)
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"bronze_events"},
-		[]string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype", "host", "channel", "payload", "content_hash"},
-		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-			a := &rows[i]
-			start := 0
-			if i > 0 {
-				start = ends[i-1]
-			}
-			payload := buf[start:ends[i]:ends[i]]
-			sum := sha256.Sum256(payload)
-			st, ok := sourcetypes[a.Engine]
-			if !ok {
-				st = "db:" + cleanText(strings.ToLower(a.Engine))
-				sourcetypes[a.Engine] = st
-			}
-			row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9] =
-				ids[i], tenant, receivedAt, BronzeKindGather, cleanText(a.Source), st, cleanText(a.Host), "", payload, sum[:]
-			return row, nil
-		}))
-	if err != nil {
-		return fmt.Errorf("copy gather rows: %w", err)
-	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"refine_queue"}, []string{"bronze_id", "received_at", "tenant_id"},
-		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-			return []any{ids[i], receivedAt, tenant}, nil
-		}))
-	if err != nil {
-		return fmt.Errorf("queue gather rows: %w", err)
-	}
-	return nil
+	done := false
+	_, err := CopyGatherBronzeStream(ctx, tx, tenantID, int64(len(rows)), receivedAt, func() ([]scalefield.DBActivity, error) {
+		if done {
+			return nil, io.EOF
+		}
+		done = true
+		return rows, nil
+	})
+	return err
 }
+
+// ErrGatherTooManyRows reports a stream that yielded more rows than the
+// maximum it was copied with.
+var ErrGatherTooManyRows = scalefield.Errorf(scalefield.EINVALID, "more rows than announced")
+
+// CopyGatherBronzeStream is CopyGatherBronze for a whole file read batch by
+// batch, in one COPY: next returns the next batch (valid until the next
+// call), or io.EOF at the end; its other errors end the copy and are
+// returned as they are. Rows are sent while the next batch is decoded.
+// maxRows bounds the rows (their ids are reserved up front);
+// ErrGatherTooManyRows when next yields more. It returns the rows copied.
+func CopyGatherBronzeStream(ctx context.Context, tx pgx.Tx, tenantID string, maxRows int64, receivedAt time.Time,
+	next func() ([]scalefield.DBActivity, error)) (int64, error) {
+	src := &gatherRowSource{next: next, receivedAt: receivedAt, sourcetypes: map[string]string{}, payload: make([]byte, 0, 4096)}
+	if err := src.tenant.Scan(tenantID); err != nil {
+		return 0, scalefield.Errorf(scalefield.EINVALID, "tenant ID %q is not a UUID", tenantID)
+	}
+	if maxRows > 0 {
+		// One round trip for the block of ids.
+		idRows, err := tx.Query(ctx, `SELECT nextval('bronze_events_id_seq') FROM generate_series(1, $1)`, maxRows)
+		if err != nil {
+			return 0, fmt.Errorf("reserve ids: %w", err)
+		}
+		if src.ids, err = pgx.CollectRows(idRows, pgx.RowTo[int64]); err != nil {
+			return 0, fmt.Errorf("reserve ids: %w", err)
+		}
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"bronze_events"},
+		[]string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype", "host", "channel", "payload", "content_hash"}, src)
+	if src.err != nil {
+		return src.copied, src.err
+	}
+	if err != nil {
+		return src.copied, fmt.Errorf("copy gather rows: %w", err)
+	}
+	if src.copied == 0 {
+		return 0, nil
+	}
+	ids := src.ids[:src.copied]
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"refine_queue"}, []string{"bronze_id", "received_at", "tenant_id"},
+		pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
+			return []any{ids[i], receivedAt, src.tenant}, nil
+		}))
+	if err != nil {
+		return src.copied, fmt.Errorf("queue gather rows: %w", err)
+	}
+	return src.copied, nil
+}
+
+// gatherRowSource feeds COPY from batches of activity, encoding each row's
+// payload as COPY asks for it.
+type gatherRowSource struct {
+	next        func() ([]scalefield.DBActivity, error)
+	batch       []scalefield.DBActivity
+	i           int
+	ids         []int64
+	copied      int64
+	tenant      pgtype.UUID
+	receivedAt  time.Time
+	sourcetypes map[string]string
+	payload     []byte
+	row         [10]any
+	eof         bool
+	err         error
+}
+
+// Next implements pgx.CopyFromSource.
+func (s *gatherRowSource) Next() bool {
+	s.i++
+	for s.i >= len(s.batch) {
+		if s.eof {
+			return false
+		}
+		b, err := s.next()
+		if errors.Is(err, io.EOF) {
+			s.eof = true
+		} else if err != nil {
+			s.err = err
+			return false
+		}
+		s.batch, s.i = b, 0
+	}
+	if s.copied >= int64(len(s.ids)) {
+		s.err = ErrGatherTooManyRows
+		return false
+	}
+	return true
+}
+
+// Values implements pgx.CopyFromSource. COPY encodes the values before it
+// asks for the next row, so the payload buffer is reused.
+func (s *gatherRowSource) Values() ([]any, error) {
+	a := &s.batch[s.i]
+	s.payload = appendActivityJSON(s.payload[:0], a)
+	sum := sha256.Sum256(s.payload)
+	st, ok := s.sourcetypes[a.Engine]
+	if !ok {
+		st = "db:" + cleanText(strings.ToLower(a.Engine))
+		s.sourcetypes[a.Engine] = st
+	}
+	s.row = [10]any{s.ids[s.copied], s.tenant, s.receivedAt, BronzeKindGather, cleanText(a.Source), st, cleanText(a.Host), "", s.payload, sum[:]}
+	s.copied++
+	return s.row[:], nil
+}
+
+// Err implements pgx.CopyFromSource.
+func (s *gatherRowSource) Err() error { return s.err }
 
 // appendActivityJSON appends json.Marshal(a) to buf, byte for byte, without
 // reflection: the import encodes every row.
