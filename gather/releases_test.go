@@ -94,3 +94,22 @@ func TestParseReleasesRefusesInconsistentRows(t *testing.T) {
 		}
 	}
 }
+
+func FuzzClassifyVersion(f *testing.F) {
+	for _, s := range []string{"15.8", "PostgreSQL 15.8 on x86_64-pc-linux-gnu", "5.5.5-10.11.6-MariaDB", "19.0.0.0.0 Version 19.21.0.0.0",
+		"Microsoft SQL Server 2022 (RTM-CU12) - 16.0.4125.3 (X64)", "v11.5.9.0", "7.0.5", "", "99999999999999999999.1", "1..2"} {
+		f.Add("postgresql", s)
+		f.Add("oracle", s)
+	}
+	f.Fuzz(func(t *testing.T, engine, version string) {
+		c := ClassifyVersion(engine, version)
+		switch c.Status {
+		case PatchCurrent, PatchBehind, PatchUnsupported, PatchUnknown:
+		default:
+			t.Fatalf("status %q", c.Status)
+		}
+		if c.Status == PatchBehind && c.Latest == "" {
+			t.Fatalf("%s %q: behind without a latest version", engine, version)
+		}
+	})
+}
