@@ -309,6 +309,9 @@ func copyActivityFile(ctx context.Context, tx pgx.Tx, tenantID string, r io.Read
 		return 0, err
 	}
 	defer rd.Close()
+	if got := rd.Info().Rows; got != wantRows {
+		return 0, &fileError{"row_count_mismatch", fmt.Sprintf("the file's footer counts %d rows, the manifest %d", got, wantRows)}
+	}
 	batch := make([]scalefield.DBActivity, batchRows)
 	n, err := store.CopyGatherBronzeStream(ctx, tx, tenantID, wantRows, receivedAt, func() ([]scalefield.DBActivity, error) {
 		k, err := rd.Next(batch)
