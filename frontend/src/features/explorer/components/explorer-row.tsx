@@ -85,7 +85,9 @@ export function ExplorerRow(props: ExplorerRowProps) {
           <Endpoint ip={event.dstIp} port={event.dstPort} />
         </span>
       </td>
-      <td>{event.user ?? <Missing />}</td>
+      <td className={styles.userCell} title={event.user ?? undefined}>
+        {event.user ?? <Missing />}
+      </td>
       <td className={styles.numeric}>
         <RiskScore value={event.riskScore} />
       </td>
