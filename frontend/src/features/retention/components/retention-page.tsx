@@ -180,7 +180,7 @@ function RetentionForm({ policy, saved, onSaved: setSaved }: RetentionFormProps)
                   <th scope="col">Kept</th>
                   <th scope="col">Deletes data before</th>
                   <th scope="col">Rows</th>
-                  <th scope="col">Partitions dropped</th>
+                  <th scope="col" title="Whole monthly partitions dropped">Partitions</th>
                 </>
               }
             >
