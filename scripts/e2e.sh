@@ -32,6 +32,7 @@ log=.data/e2e-server.log
 DATABASE_URL="$e2e_url" SCALEFIELD_DEMO_PASSWORD="$E2E_PASSWORD" SCALEFIELD_DEMO_HEC_TOKEN="$E2E_HEC_TOKEN" \
   SCALEFIELD_DEMO_ANALYST_PASSWORD="$E2E_ANALYST_PASSWORD" \
   bin/scalefield serve --demo --addr "127.0.0.1:$PORT" --web-dir frontend/dist \
+  --gather-addr "${SCALEFIELD_E2E_GATHER_ADDR:-127.0.0.1:0}" \
   --jwt-key-file .data/e2e-jwt.pem --log-format text >"$log" 2>&1 &
 server=$!
 cleanup() {
