@@ -335,7 +335,7 @@ func (s *EventService) CountFacets(ctx context.Context, f scalefield.EventFilter
 		)
 		SELECT GROUPING(` + strings.Join(groupingArgs, ", ") + `) AS g, ` + strings.Join(groupingArgs, ", ") + `, count(*)
 		FROM m
-		GROUP BY GROUPING SETS (` + strings.Join(groupingArgs, "), (") + `), ())`
+		GROUP BY GROUPING SETS ((` + strings.Join(groupingArgs, "), (") + `), ())`
 	rows, err := tx.Query(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("count facets: %w", err)
