@@ -165,7 +165,8 @@ CREATE TABLE gold_threat_metrics (
     dimension text NOT NULL,
     value     text NOT NULL,
     count     bigint NOT NULL,
-    PRIMARY KEY (tenant_id, period, dimension, bucket, value)
+    -- count rides in the keys so series and rankings read the index only.
+    PRIMARY KEY (tenant_id, period, dimension, bucket, value) INCLUDE (count)
 );
 
 -- Count changes waiting for the aggregate stage, written with COPY by the
@@ -181,7 +182,7 @@ CREATE TABLE gold_deltas (
 
 -- Serves a time series of the top values of a dimension: the values are
 -- ranked on a coarser period, then each one's buckets are read in order.
-CREATE INDEX gold_threat_metrics_value_idx ON gold_threat_metrics (tenant_id, period, dimension, value, bucket);
+CREATE INDEX gold_threat_metrics_value_idx ON gold_threat_metrics (tenant_id, period, dimension, value, bucket) INCLUDE (count);
 
 -- Rows that fell to zero (after a reprocess) are pruned by the fold.
 CREATE INDEX gold_threat_metrics_empty_idx ON gold_threat_metrics (tenant_id) WHERE count <= 0;

@@ -149,7 +149,7 @@ func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter)
 	defer tx.Rollback(ctx)
 
 	page := &scalefield.EventPage{}
-	countSQL, countArgs, pageSQL, pageArgs, err := eventsSQL(tenantID, &f)
+	countSQL, countArgs, pageSQL, fencedSQL, pageArgs, err := eventsSQL(tenantID, &f)
 	if err != nil {
 		return nil, err
 	}
@@ -158,6 +158,9 @@ func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter)
 	}
 	page.TotalExact = page.TotalCount <= scalefield.MaxExactCount
 	page.TotalCount = min(page.TotalCount, scalefield.MaxExactCount)
+	if page.TotalExact {
+		pageSQL = fencedSQL
+	}
 	rows, err := tx.Query(ctx, pageSQL, pageArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("find events: %w", err)
@@ -173,7 +176,7 @@ func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter)
 
 // eventsSQL builds the two statements of an events page: the capped count
 // and the newest-first page after the cursor.
-func eventsSQL(tenantID string, f *scalefield.EventFilter) (countSQL string, countArgs []any, pageSQL string, pageArgs []any, err error) {
+func eventsSQL(tenantID string, f *scalefield.EventFilter) (countSQL string, countArgs []any, pageSQL, fencedSQL string, pageArgs []any, err error) {
 	w := buildEventWhere(tenantID, f)
 	countArgs = append(append([]any{}, w.args...), scalefield.MaxExactCount+1)
 	// The newest-first order lets the count stop after MaxExactCount rows
@@ -183,7 +186,7 @@ func eventsSQL(tenantID string, f *scalefield.EventFilter) (countSQL string, cou
 	if f.After != nil {
 		t, id, err := decodeTimeCursor(*f.After)
 		if err != nil {
-			return "", nil, "", nil, err
+			return "", nil, "", "", nil, err
 		}
 		w.args = append(w.args, t, id)
 		w.where = append(w.where, fmt.Sprintf("(time, id) < ($%d, $%d)", len(w.args)-1, len(w.args)))
@@ -192,7 +195,14 @@ func eventsSQL(tenantID string, f *scalefield.EventFilter) (countSQL string, cou
 	pageSQL = silverSelect + ` WHERE ` + w.sql() + `
 		ORDER BY time DESC, id DESC
 		LIMIT $` + strconv.Itoa(len(w.args))
-	return countSQL, countArgs, pageSQL, w.args, nil
+	// When few events match, reading them by their filter's own index and
+	// sorting beats walking the newest-first index past millions of
+	// others (which the planner may pick for a rare word). OFFSET 0 keeps
+	// the order and limit out of the inner query.
+	fencedSQL = `SELECT * FROM (` + silverSelect + ` WHERE ` + w.sql() + ` OFFSET 0) AS m
+		ORDER BY time DESC, id DESC
+		LIMIT $` + strconv.Itoa(len(w.args))
+	return countSQL, countArgs, pageSQL, fencedSQL, w.args, nil
 }
 
 // ExplainEvents runs EXPLAIN (ANALYZE, BUFFERS) on the statements an events
@@ -206,9 +216,16 @@ func (s *EventService) ExplainEvents(ctx context.Context, f scalefield.EventFilt
 		return "", err
 	}
 	defer tx.Rollback(ctx)
-	countSQL, countArgs, pageSQL, pageArgs, err := eventsSQL(tenantID, &f)
+	countSQL, countArgs, pageSQL, fencedSQL, pageArgs, err := eventsSQL(tenantID, &f)
 	if err != nil {
 		return "", err
+	}
+	var total int
+	if err := tx.QueryRow(ctx, countSQL, countArgs...).Scan(&total); err != nil {
+		return "", fmt.Errorf("count events: %w", err)
+	}
+	if total <= scalefield.MaxExactCount {
+		pageSQL = fencedSQL
 	}
 	count, err := explain(ctx, tx, countSQL, countArgs)
 	if err != nil {

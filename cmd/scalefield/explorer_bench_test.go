@@ -78,9 +78,12 @@ func populateSilver(b *testing.B, db *store.DB, tenantID string, rows int) {
 		FROM silver_security_events s
 		CROSS JOIN (VALUES ('hour'), ('day'), ('month')) AS p(period)
 		CROSS JOIN LATERAL (VALUES ('total', ''), ('severity', s.severity), ('class', s.class_uid::text),
-		                           ('source', s.sourcetype), ('src_ip', host(s.src_ip)), ('user', s.user_name),
-		                           ('country', s.src_country)) AS d(dimension, value)
-		WHERE s.tenant_id = $1::uuid
+		                           ('source', s.sourcetype), ('src_ip', host(s.src_ip)), ('user', lower(s.user_name)),
+		                           ('country', s.src_country),
+		                           (CASE WHEN s.threat_matched THEN 'threat' END, ''),
+		                           (CASE WHEN s.class_uid = 2004 AND s.severity = 'critical' THEN 'critical' END, ''))
+		                    AS d(dimension, value)
+		WHERE s.tenant_id = $1::uuid AND d.dimension IS NOT NULL
 		GROUP BY 1, 2, 3, 4, 5`, tenantID); err != nil {
 		b.Fatal(err)
 	}
