@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,12 +20,14 @@ import (
 
 	scalefield "github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/auth"
+	"github.com/scalefield/scalefield/gather/activityfile"
+	"github.com/scalefield/scalefield/gather/blobstore"
 	"github.com/scalefield/scalefield/store"
 )
 
 // corpus is a known mixed set of events: HEC JSON, CEF and syslog lines
-// sent raw, and database audit records as the gather import stage stores
-// them in Bronze.
+// sent raw, and database audit records that reach Bronze through gather
+// activity files and the engine's import stage.
 type corpus struct {
 	hecJSON  []string
 	cef      []string
@@ -74,7 +80,9 @@ func loadCorpus(t *testing.T) *corpus {
 // sendCorpus sends the corpus to m; split sends each record in a request
 // of its own, in reverse order, so no request repeats an earlier one byte
 // for byte and HEC's retry detection lets every copy through to Silver.
-func sendCorpus(t *testing.T, m *Main, tenantID, secret string, c *corpus, split bool) {
+// The database activity is in gather files already stored (see
+// corpusNode); files announces them to m's gather listener.
+func sendCorpus(t *testing.T, m *Main, secret string, c *corpus, split bool, files []map[string]any, node *corpusNode) {
 	t.Helper()
 	post := func(path, body string) {
 		req, _ := http.NewRequest(http.MethodPost, m.Server.URL()+path, strings.NewReader(body))
@@ -109,30 +117,101 @@ func sendCorpus(t *testing.T, m *Main, tenantID, secret string, c *corpus, split
 	for _, b := range batches(c.syslog, "\n") {
 		post("/services/collector/raw?sourcetype=syslog", b)
 	}
-	var records []scalefield.BronzeRecord
-	for _, a := range c.activity {
-		payload, _ := json.Marshal(a)
-		records = append(records, scalefield.BronzeRecord{TenantID: "", ReceivedAt: time.Now().UTC(), Kind: "gather",
-			Source: a.Source, Sourcetype: "db:" + a.Engine, Host: a.Host, Payload: payload})
-	}
-	events := store.NewEventService(m.DB)
-	if split {
-		for i := len(records) - 1; i >= 0; i-- {
-			appendGather(t, events, tenantID, records[i:i+1])
-		}
-	} else {
-		appendGather(t, events, tenantID, records)
+	if err := node.announce(m, files); err != nil {
+		t.Error(err)
 	}
 }
 
-func appendGather(t *testing.T, events *store.EventService, tenantID string, records []scalefield.BronzeRecord) {
+// corpusNode is a gather node enrolled with the engine, as an agent beside
+// the corpus's database would be.
+type corpusNode struct {
+	agent *geAgent
+	blobs *blobstore.Store
+}
+
+func enrollCorpusNode(t *testing.T, b *bundle) *corpusNode {
 	t.Helper()
-	for i := range records {
-		records[i].TenantID = tenantID
+	var created struct {
+		CreateGatherEnrollmentToken struct{ Token, CaCertificate string }
 	}
-	if _, err := events.AppendBronze(context.Background(), records); err != nil {
-		t.Error(err)
+	b.gql.MustPost(`mutation { createGatherEnrollmentToken(name: "db-01 shop") { token caCertificate } }`, &created, bearer(geAdminToken(t, b)))
+	a := geNewAgent(t, b.main, created.CreateGatherEnrollmentToken.CaCertificate)
+	if status, body := a.enroll(t, created.CreateGatherEnrollmentToken.Token); status != 200 {
+		t.Fatalf("enroll: %d %v", status, body)
 	}
+	blobs, err := blobstore.Open(context.Background(), b.main.Config.GatherBlobURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { blobs.Close() })
+	return &corpusNode{agent: a, blobs: blobs}
+}
+
+// put writes rows into an activity file, stores it with its manifest under
+// the node's prefix, and returns the file's notice.
+func (n *corpusNode) put(t *testing.T, name string, rows []scalefield.DBActivity) map[string]any {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := activityfile.NewWriter(f, activityfile.WriterConfig{Name: name, Source: rows[0].Source, Engine: rows[0].Engine, Host: rows[0].Host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteBatch(rows); err != nil {
+		t.Fatal(err)
+	}
+	m, err := w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.blobs.PutActivityFile(context.Background(), n.agent.prefix, p, m); err != nil {
+		t.Fatal(err)
+	}
+	return map[string]any{"manifest_key": n.agent.prefix + activityfile.ManifestName(m.File), "manifest": m}
+}
+
+// announce sends a "file ready" notice of files to m's gather listener
+// over mutual TLS, as the agent does. It may run outside the test's
+// goroutine, so it returns its failure.
+func (n *corpusNode) announce(m *Main, files []map[string]any) error {
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: n.agent.roots, ServerName: "127.0.0.1", Certificates: []tls.Certificate{*n.agent.cert}}}
+	defer tr.CloseIdleConnections()
+	body, _ := json.Marshal(map[string]any{"files": files})
+	res, err := (&http.Client{Transport: tr, Timeout: 20 * time.Second}).Post("https://"+m.Gather.Addr()+"/gather/v1/files", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("announce gather files: %w", err)
+	}
+	defer res.Body.Close()
+	got, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusAccepted {
+		return fmt.Errorf("announce gather files: %d %s", res.StatusCode, got)
+	}
+	return nil
+}
+
+// waitImported waits until the engine has imported n gather files.
+func waitImported(t *testing.T, m *Main, n int) {
+	t.Helper()
+	geWait(t, fmt.Sprintf("%d gather files imported", n), func() bool {
+		var done int
+		var quarantined []string
+		if err := m.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE status = 'done'),
+			coalesce(array_agg(manifest_key || ': ' || coalesce(error, '')) FILTER (WHERE status = 'quarantined'), '{}')
+			FROM gather_files`).Scan(&done, &quarantined); err != nil {
+			t.Fatal(err)
+		}
+		if len(quarantined) > 0 {
+			t.Fatalf("gather files quarantined: %v", quarantined)
+		}
+		return done == n
+	})
 }
 
 // waitRefined waits until no Bronze record waits for refinement and Gold
@@ -161,19 +240,31 @@ func waitRefined(t *testing.T, m *Main) {
 // holds each distinct event once with its copies counted, and that Gold
 // counts equal direct counts over Silver.
 func TestCorpusTwiceThroughTwoReplicas(t *testing.T) {
-	b := setup(t)
+	b := setupWith(t, func(c *Config) {
+		c.GatherAddr = "127.0.0.1:0"
+		c.GatherBlobURL = (&url.URL{Scheme: "file", Path: filepath.ToSlash(t.TempDir())}).String()
+	})
 	// Memberships made after start reach the policy at its next load.
 	if err := b.main.Authorizer.Invalidate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	second := setupReplica(t, b)
 	c := loadCorpus(t)
+	// The database activity, twice: in one gather file, and in a file per
+	// record; each replica is told about one set and either imports it.
+	node := enrollCorpusNode(t, b)
+	whole := []map[string]any{node.put(t, "pg-shop_whole.parquet", c.activity)}
+	var split []map[string]any
+	for i := len(c.activity) - 1; i >= 0; i-- {
+		split = append(split, node.put(t, fmt.Sprintf("pg-shop_%02d.parquet", i), c.activity[i:i+1]))
+	}
 
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); sendCorpus(t, b.main, b.a.Tenant.ID, b.a.Secret, c, false) }()
-	go func() { defer wg.Done(); sendCorpus(t, second, b.a.Tenant.ID, b.a.Secret, c, true) }()
+	go func() { defer wg.Done(); sendCorpus(t, b.main, b.a.Secret, c, false, whole, node) }()
+	go func() { defer wg.Done(); sendCorpus(t, second, b.a.Secret, c, true, split, node) }()
 	wg.Wait()
+	waitImported(t, b.main, len(whole)+len(split))
 	waitRefined(t, b.main)
 
 	ctx := context.Background()
