@@ -16,7 +16,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -36,10 +35,9 @@ import (
 // postgres-log collector on the server log and a postgres-logical collector
 // on a fresh database, and a scripted workload on that database. The API
 // must show every statement and row change once, and the failed login as
-// an authentication failure; then a second workload runs while the agent
+// an authentication failure. Then a second workload runs while the agent
 // is killed with SIGKILL at random points and restarted, and still nothing
-// is missing or repeated. Once with a file:// store and once with an
-// in-process S3 server.
+// is missing or repeated. Once with a file:// store, once with S3.
 func TestGatherEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("gather end-to-end test: skipped with -short")
@@ -50,7 +48,19 @@ func TestGatherEndToEnd(t *testing.T) {
 		runGatherE2E(t, bin, base, logDir, (&url.URL{Scheme: "file", Path: filepath.ToSlash(t.TempDir())}).String())
 	})
 	t.Run("S3 backend", func(t *testing.T) {
-		runGatherE2E(t, bin, base, logDir, e2eS3(t))
+		// An in-process S3 server; the agent inherits the credentials.
+		backend := s3mem.New()
+		srv := httptest.NewServer(gofakes3.New(backend).Server())
+		t.Cleanup(srv.Close)
+		if err := backend.CreateBucket("activity"); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range map[string]string{"AWS_ACCESS_KEY_ID": "test-access-key", "AWS_SECRET_ACCESS_KEY": "test-secret-key",
+			"AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "AWS_CONFIG_FILE": filepath.Join(t.TempDir(), "none"),
+			"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(t.TempDir(), "none"), "AWS_EC2_METADATA_DISABLED": "true"} {
+			t.Setenv(k, v)
+		}
+		runGatherE2E(t, bin, base, logDir, "s3://activity?"+url.Values{"endpoint": {srv.URL}, "region": {"us-east-1"}, "use_path_style": {"true"}}.Encode())
 	})
 }
 
@@ -58,8 +68,7 @@ func TestGatherEndToEnd(t *testing.T) {
 // skips the test when the server cannot serve it.
 func e2ePostgres(t *testing.T) (base, logDir string) {
 	t.Helper()
-	base = os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
+	if base = os.Getenv("TEST_DATABASE_URL"); base == "" {
 		t.Skip("TEST_DATABASE_URL is not set: this test needs the dev PostgreSQL (scripts/setup.sh, then . .data/env)")
 	}
 	ctx := context.Background()
@@ -76,78 +85,55 @@ func e2ePostgres(t *testing.T) (base, logDir string) {
 	if !strings.Contains(libs, "pgaudit") {
 		t.Skipf("pgaudit is not loaded (shared_preload_libraries = %q): install postgresql-15-pgaudit and start PostgreSQL with scripts/setup.sh", libs)
 	}
-	logDir = os.Getenv("SCALEFIELD_PG_LOG_DIR")
-	if logDir == "" {
+	if logDir = os.Getenv("SCALEFIELD_PG_LOG_DIR"); logDir == "" {
 		t.Skip("SCALEFIELD_PG_LOG_DIR is not set: run scripts/setup.sh, then . .data/env")
 	}
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(data, dir)
 	}
-	if collector != "on" || !strings.Contains(dest, "csvlog") || !sameDir(dir, logDir) {
+	rd, errA := filepath.EvalSymlinks(dir)
+	rl, errB := filepath.EvalSymlinks(logDir)
+	if collector != "on" || !strings.Contains(dest, "csvlog") || errA != nil || errB != nil || rd != rl {
 		t.Skipf("the dev PostgreSQL does not write a csvlog to %s (logging_collector=%s, log_destination=%s, log_directory=%s): "+
 			"it was started before scripts/setup.sh asked for one; restart it with scripts/setup.sh", logDir, collector, dest, dir)
 	}
 	return base, logDir
 }
 
-func sameDir(a, b string) bool {
-	ra, errA := filepath.EvalSymlinks(a)
-	rb, errB := filepath.EvalSymlinks(b)
-	return errA == nil && errB == nil && ra == rb
-}
-
-// e2eS3 starts an in-process S3 server with one bucket and returns a
-// path-style URL for it; the credentials go through the environment,
-// which the agent inherits.
-func e2eS3(t *testing.T) string {
-	t.Helper()
-	backend := s3mem.New()
-	srv := httptest.NewServer(gofakes3.New(backend).Server())
-	t.Cleanup(srv.Close)
-	if err := backend.CreateBucket("activity"); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("AWS_ACCESS_KEY_ID", "test-access-key")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "test-secret-key")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	return "s3://activity?" + url.Values{"endpoint": {srv.URL}, "region": {"us-east-1"}, "use_path_style": {"true"}}.Encode()
-}
-
-// e2eRun is one backend's run: the engine, the workload database and the
-// agent.
+// e2eRun is one backend's run: the engine, the workload database, the
+// agent, and what the workload did.
 type e2eRun struct {
-	t      *testing.T
-	b      *bundle
-	db     string // the workload database, also the word searched for
-	dbURL  string
-	host   string // the collectors' host label
-	slot   string
-	reader string // a role the workload grants to
-	ghost  string // a role that does not exist
-	admin  *pgx.Conn
-	work   *pgx.Conn
-	agent  *e2eAgent
-	// seeded are the csvlog files of logDir and the offsets the
-	// postgres-log collector starts from (0 for later files).
-	logDir   string
-	seeded   map[string]int64
+	t        *testing.T
+	b        *bundle
+	db       string // the workload database, also the word searched for
+	dbURL    string
+	host     string // the collectors' host label
+	slot     string
+	reader   string // a role the workload grants to
+	ghost    string // a role that does not exist
+	admin    *pgx.Conn
+	work     *pgx.Conn
+	agent    *e2eAgent
 	stateDir string
+	logDir   string
+	seeded   map[string]int64 // csvlog file → where the collector starts
 
-	// What the workload did: statements pgaudit logs, and row changes
-	// ("public.orders INSERT 7").
+	// statements pgaudit logs, and row changes ("public.orders INSERT 7").
 	statements []string
 	changes    []string
 }
 
+// e2eStep is a workload statement and the row changes it makes.
+type e2eStep struct {
+	sql     string
+	changes []string
+}
+
 func runGatherE2E(t *testing.T, bin, base, logDir, blobURL string) {
 	ctx := context.Background()
-	suffix := randomHex(5)
-	r := &e2eRun{t: t, logDir: logDir, db: "sfe2e" + suffix, host: "pg-e2e-" + suffix, slot: "sfe2e_" + suffix,
-		reader: "sfe2e_reader_" + suffix, ghost: "sfe2e_ghost_" + suffix}
+	sfx := randomHex(5)
+	r := &e2eRun{t: t, logDir: logDir, db: "sfe2e" + sfx, host: "pg-e2e-" + sfx, slot: "sfe2e_" + sfx,
+		reader: "sfe2e_reader_" + sfx, ghost: "sfe2e_ghost_" + sfx, stateDir: t.TempDir()}
 
 	// 1. The engine, with its gather listener and the shared store, and an
 	// enrollment token from an MFA admin.
@@ -160,105 +146,73 @@ func runGatherE2E(t *testing.T, bin, base, logDir, blobURL string) {
 	}
 	r.b.gql.MustPost(`mutation { createGatherEnrollmentToken(name: "e2e", expiresInHours: 1) { token caFingerprint } }`, &created, bearer(admin))
 
-	// 2. The agent's state, with the server log read up to now: the
-	// collector reads only what the workload adds (a new collector would
-	// start at the beginning of the day's log).
-	r.stateDir = t.TempDir()
+	// 2. The server log counts as read up to now: the collector reads what
+	// the test adds, not the whole day's log of every test.
 	r.seeded = seedLogFollower(t, logDir, filepath.Join(r.stateDir, "collectors", "pg-log", "follower.json"))
-
 	// A fresh database with pgaudit on for its sessions, and a publication.
 	var err error
 	if r.admin, err = pgx.Connect(ctx, base); err != nil {
 		t.Fatal(err)
 	}
-	for _, sql := range []string{"CREATE DATABASE " + r.db,
-		"ALTER DATABASE " + r.db + " SET pgaudit.log = 'read, write, ddl, role'",
+	t.Cleanup(r.dropDatabase)
+	for _, sql := range []string{"CREATE DATABASE " + r.db, "ALTER DATABASE " + r.db + " SET pgaudit.log = 'read, write, ddl, role'",
 		"ALTER DATABASE " + r.db + " SET pgaudit.log_parameter = off"} {
 		if _, err := r.admin.Exec(ctx, sql); err != nil {
 			t.Fatalf("%s: %v", sql, err)
 		}
 	}
-	t.Cleanup(r.dropDatabase)
 	u, _ := url.Parse(base)
 	u.Path = "/" + r.db
 	r.dbURL = u.String()
-	cc, err := pgx.ParseConfig(r.dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cc, _ := pgx.ParseConfig(r.dbURL)
 	// Statements go as they are written (no $1): pgaudit logs their text.
 	cc.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	cc.RuntimeParams["application_name"] = "scalefield-e2e-workload"
 	if r.work, err = pgx.ConnectConfig(ctx, cc); err != nil {
 		t.Fatal(err)
 	}
-	r.exec("CREATE PUBLICATION sfe2e FOR ALL TABLES")
+	r.run(e2eStep{sql: "CREATE PUBLICATION sfe2e FOR ALL TABLES"})
 
 	// 3. The agent: the scalefield binary with both collectors.
 	cfgPath := filepath.Join(t.TempDir(), "gather.yaml")
-	yaml := fmt.Sprintf(`engine:
-  url: %q
-  token: %q
-  ca_fingerprint: %q
-  heartbeat_interval: 1s
+	yaml := fmt.Sprintf(`engine: {url: %q, token: %q, ca_fingerprint: %q, heartbeat_interval: 1s}
 state_dir: %q
 hostname: e2e-agent
-blob:
-  url: %q
-files:
-  max_rows: 40
-  max_age: 150ms
+blob: {url: %q}
+files: {max_rows: 40, max_age: 150ms}
 collectors:
-  - name: pg-log
-    type: postgres-log
-    dir: %q
-    glob: "*.csv"
-    format: postgres-csvlog
-    host: %q
-    poll_interval: 100ms
-  - name: pg-wal
-    type: postgres-logical
-    conn_string: %q
-    slot: %q
-    publication: sfe2e
-    include_values: true
-    host: %q
-    status_interval: 1s
+  - {name: pg-log, type: postgres-log, dir: %q, glob: "*.csv", format: postgres-csvlog, host: %q, poll_interval: 100ms}
+  - {name: pg-wal, type: postgres-logical, conn_string: %q, slot: %q, publication: sfe2e, include_values: true, host: %q, status_interval: 1s}
 `, "https://"+r.b.main.Gather.Addr(), created.CreateGatherEnrollmentToken.Token, created.CreateGatherEnrollmentToken.CaFingerprint,
 		r.stateDir, blobURL, logDir, r.host, r.dbURL, r.slot, r.host)
 	if err := os.WriteFile(cfgPath, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r.agent = &e2eAgent{t: t, bin: bin, config: cfgPath, logs: t.TempDir()}
-	t.Cleanup(r.agent.kill)
 	r.startAgent()
 
-	// 4. The scripted workload.
-	for _, sql := range []string{
-		"CREATE TABLE orders (id int PRIMARY KEY, customer text, total numeric)",
-		"CREATE TABLE notes (id int PRIMARY KEY, body text)",
-		"CREATE TABLE scratch (id int PRIMARY KEY)",
-		"INSERT INTO orders VALUES (1, 'alice', 10.50), (2, 'bob', 20), (3, 'carol', 30)",
-		"INSERT INTO notes VALUES (1, 'first note')",
-		"INSERT INTO scratch VALUES (1), (2)",
-		"UPDATE orders SET total = total + 1 WHERE id IN (1, 2)",
-		"DELETE FROM orders WHERE id = 3",
-		"TRUNCATE scratch",
-		"SELECT count(*) FROM orders",
-		"SELECT id, customer FROM orders WHERE total > 15 ORDER BY id",
-		"SELECT o.id, n.body FROM orders o JOIN notes n ON n.id = o.id",
-		"CREATE ROLE " + r.reader + " NOLOGIN",
-		"GRANT SELECT ON orders TO " + r.reader,
-	} {
-		r.exec(sql)
-	}
-	r.changes = append(r.changes, "public.orders INSERT 1", "public.orders INSERT 2", "public.orders INSERT 3", "public.notes INSERT 1",
-		"public.scratch INSERT 1", "public.scratch INSERT 2", "public.orders UPDATE 1", "public.orders UPDATE 2", "public.orders DELETE 3",
-		"public.scratch TRUNCATE")
-	// The failed login: the dev server trusts every local connection
-	// (pg_hba.conf), so no password is ever asked for and none can be
-	// wrong. A role that does not exist fails the same way at the
-	// server: FATAL 28000 `role "…" does not exist`.
+	// 4. The scripted workload: DDL, DML, reads, role changes.
+	r.run(
+		e2eStep{sql: "CREATE TABLE orders (id int PRIMARY KEY, customer text, total numeric)"},
+		e2eStep{sql: "CREATE TABLE notes (id int PRIMARY KEY, body text)"},
+		e2eStep{sql: "CREATE TABLE scratch (id int PRIMARY KEY)"},
+		e2eStep{"INSERT INTO orders VALUES (1, 'alice', 10.50), (2, 'bob', 20), (3, 'carol', 30)",
+			[]string{"public.orders INSERT 1", "public.orders INSERT 2", "public.orders INSERT 3"}},
+		e2eStep{"INSERT INTO notes VALUES (1, 'first note')", []string{"public.notes INSERT 1"}},
+		e2eStep{"INSERT INTO scratch VALUES (1), (2)", []string{"public.scratch INSERT 1", "public.scratch INSERT 2"}},
+		e2eStep{"UPDATE orders SET total = total + 1 WHERE id IN (1, 2)", []string{"public.orders UPDATE 1", "public.orders UPDATE 2"}},
+		e2eStep{"DELETE FROM orders WHERE id = 3", []string{"public.orders DELETE 3"}},
+		e2eStep{"TRUNCATE scratch", []string{"public.scratch TRUNCATE"}},
+		e2eStep{sql: "SELECT count(*) FROM orders"},
+		e2eStep{sql: "SELECT id, customer FROM orders WHERE total > 15 ORDER BY id"},
+		e2eStep{sql: "SELECT o.id, n.body FROM orders o JOIN notes n ON n.id = o.id"},
+		e2eStep{sql: "CREATE ROLE " + r.reader + " NOLOGIN"},
+		e2eStep{sql: "GRANT SELECT ON orders TO " + r.reader},
+	)
+	// The failed login: the dev server trusts local connections
+	// (pg_hba.conf), so no password is asked for and none can be wrong. A
+	// role that does not exist fails at the server instead: FATAL 28000
+	// `role "…" does not exist`.
 	ghost, _ := pgx.ParseConfig(r.dbURL)
 	ghost.User, ghost.Fallbacks = r.ghost, nil
 	if c, err := pgx.ConnectConfig(ctx, ghost); err == nil {
@@ -269,22 +223,18 @@ collectors:
 	}
 	r.finish("phase 1")
 
-	// 5. Each statement and row change once, the failed login as an
-	// authentication failure.
+	// 5. Each statement and row change once; the failed login as an
+	// authentication failure (with trust the server first logs
+	// "connection authorized" for the role, a success).
 	got := r.check()
-	t.Logf("server log: %d records read while the test ran (every database), %d unparsed %q", got.logRecords, got.unparsed, got.samples)
-	t.Logf("scripted workload: %d statements, %d row changes; %d events of the database (%d from the server log, %d of them pgaudit records, "+
-		"%d from logical decoding)", len(r.statements), len(r.changes), got.events, got.logEvents, got.audited, got.walEvents)
-	// With trust the server logs "connection authorized" for the role
-	// before it finds that the role does not exist.
+	t.Logf("scripted workload: %d statements, %d row changes; %s", len(r.statements), len(r.changes), got)
 	var failed []e2eEvent
 	for _, e := range got.all {
 		if e.User == r.ghost && e.Status == "failure" {
 			failed = append(failed, e)
 		}
 	}
-	if len(failed) != 1 || failed[0].ClassName != "Authentication" || failed[0].Source != "pg-log" ||
-		!strings.Contains(failed[0].Message, "28000: role") {
+	if len(failed) != 1 || failed[0].ClassName != "Authentication" || failed[0].Source != "pg-log" || !strings.Contains(failed[0].Message, "28000: role") {
 		t.Errorf("the failed login: %+v, want one Authentication failure", failed)
 	}
 	r.checkNode(admin)
@@ -293,17 +243,29 @@ collectors:
 	r.crashPhase()
 }
 
-// exec runs a workload statement and records it.
-func (r *e2eRun) exec(sql string) {
-	r.t.Helper()
-	if _, err := r.work.Exec(context.Background(), sql); err != nil {
-		r.t.Fatalf("%s: %v", sql, err)
+// apply runs a step and records it.
+func (r *e2eRun) apply(st e2eStep) error {
+	if _, err := r.work.Exec(context.Background(), st.sql); err != nil {
+		return fmt.Errorf("%s: %w", st.sql, err)
 	}
-	r.statements = append(r.statements, sql)
+	if st.sql != "BEGIN" && st.sql != "COMMIT" { // pgaudit's MISC class, not logged
+		r.statements = append(r.statements, st.sql)
+	}
+	r.changes = append(r.changes, st.changes...)
+	return nil
 }
 
-// startAgent starts the agent and waits until it is enrolled and its slot
-// streams: changes before that are not decoded.
+func (r *e2eRun) run(steps ...e2eStep) {
+	r.t.Helper()
+	for _, st := range steps {
+		if err := r.apply(st); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+}
+
+// startAgent starts the agent and waits until its slot streams: changes
+// before that are not decoded.
 func (r *e2eRun) startAgent() {
 	r.t.Helper()
 	r.agent.start()
@@ -322,15 +284,15 @@ func (r *e2eRun) finish(marker string) {
 	r.t.Helper()
 	ctx := context.Background()
 	id := len(r.changes) + 100000
-	r.exec(fmt.Sprintf("INSERT INTO notes VALUES (%d, '%s')", id, marker))
-	r.changes = append(r.changes, fmt.Sprintf("public.notes INSERT %d", id))
-	r.exec(fmt.Sprintf("SELECT '%s' AS marker", marker))
+	sel := fmt.Sprintf("SELECT '%s' AS marker", marker)
+	r.run(e2eStep{fmt.Sprintf("INSERT INTO notes VALUES (%d, '%s')", id, marker), []string{fmt.Sprintf("public.notes INSERT %d", id)}},
+		e2eStep{sql: sel})
 	pool := r.b.main.DB.Pool
 	r.waitFor(marker+" in Silver", func() bool {
 		var n int
 		err := pool.QueryRow(ctx, `SELECT count(*) FROM silver_security_events WHERE tenant_id = $1 AND host = $2 AND db_name = $3
 			AND (db_statement = $4 OR (source = 'pg-wal' AND db_statement LIKE '%' || $5 || '%'))`,
-			r.b.a.Tenant.ID, r.host, r.db, fmt.Sprintf("SELECT '%s' AS marker", marker), marker).Scan(&n)
+			r.b.a.Tenant.ID, r.host, r.db, sel, marker).Scan(&n)
 		return err == nil && n >= 2
 	})
 	r.agent.stop()
@@ -352,6 +314,30 @@ func (r *e2eRun) finish(marker string) {
 	}
 }
 
+// e2eRound is round i of the second workload; all its statements differ
+// from every other round's.
+func e2eRound(i int) []e2eStep {
+	id := 1000 + i
+	step := func(sql, table, action string) e2eStep {
+		return e2eStep{sql, []string{fmt.Sprintf("public.%s %s %d", table, action, id)}}
+	}
+	steps := []e2eStep{step(fmt.Sprintf("INSERT INTO orders VALUES (%d, 'c%d', %d)", id, id, i), "orders", "INSERT")}
+	if i%3 == 0 {
+		steps = append(steps, step(fmt.Sprintf("UPDATE orders SET total = total + 1 WHERE id = %d", id), "orders", "UPDATE"))
+	}
+	if i%2 == 0 {
+		steps = append(steps, e2eStep{sql: fmt.Sprintf("SELECT customer, total FROM orders WHERE id = %d", id)})
+	}
+	if i%7 == 0 { // one transaction over two tables
+		steps = append(steps, e2eStep{sql: "BEGIN"}, step(fmt.Sprintf("INSERT INTO notes VALUES (%d, 'note %d')", id, i), "notes", "INSERT"),
+			step(fmt.Sprintf("UPDATE orders SET customer = 'x%d' WHERE id = %d", id, id), "orders", "UPDATE"), e2eStep{sql: "COMMIT"})
+	}
+	if i%5 == 0 {
+		steps = append(steps, step(fmt.Sprintf("DELETE FROM orders WHERE id = %d", id), "orders", "DELETE"))
+	}
+	return steps
+}
+
 // crashPhase runs a workload in a loop while the agent is killed with
 // SIGKILL at random points and restarted, then checks that every
 // statement and row change of both phases is in the API once.
@@ -360,68 +346,24 @@ func (r *e2eRun) crashPhase() {
 	ctx := context.Background()
 	seed := uint64(time.Now().UnixNano())
 	rnd := mrand.New(mrand.NewPCG(seed, 0))
-	t.Logf("kill points from seed %d", seed)
 	r.startAgent()
 
-	var (
-		stop = make(chan struct{})
-		done = make(chan error, 1)
-		n    int
-	)
+	stop, done, rounds := make(chan struct{}), make(chan error, 1), 0
 	// The workload records what it did; the test reads it after done.
 	go func() {
 		done <- func() error {
-			for i := 0; ; i++ {
+			for ; ; rounds++ {
 				select {
 				case <-stop:
 					return nil
 				default:
 				}
-				id := 1000 + i
-				run := func(sql string, changes ...string) error {
-					if _, err := r.work.Exec(ctx, sql); err != nil {
-						return fmt.Errorf("%s: %w", sql, err)
-					}
-					r.statements = append(r.statements, sql)
-					r.changes = append(r.changes, changes...)
-					return nil
-				}
-				if err := run(fmt.Sprintf("INSERT INTO orders VALUES (%d, 'c%d', %d)", id, id, i), fmt.Sprintf("public.orders INSERT %d", id)); err != nil {
-					return err
-				}
-				if i%3 == 0 {
-					if err := run(fmt.Sprintf("UPDATE orders SET total = total + 1 WHERE id = %d", id), fmt.Sprintf("public.orders UPDATE %d", id)); err != nil {
+				for _, st := range e2eRound(rounds) {
+					if err := r.apply(st); err != nil {
 						return err
 					}
 				}
-				if i%2 == 0 {
-					if err := run(fmt.Sprintf("SELECT customer, total FROM orders WHERE id = %d", id)); err != nil {
-						return err
-					}
-				}
-				if i%7 == 0 {
-					// One transaction over two tables.
-					if _, err := r.work.Exec(ctx, "BEGIN"); err != nil {
-						return err
-					}
-					if err := run(fmt.Sprintf("INSERT INTO notes VALUES (%d, 'note %d')", id, i), fmt.Sprintf("public.notes INSERT %d", id)); err != nil {
-						return err
-					}
-					if err := run(fmt.Sprintf("UPDATE orders SET customer = 'x%d' WHERE id = %d", id, id), fmt.Sprintf("public.orders UPDATE %d", id)); err != nil {
-						return err
-					}
-					if _, err := r.work.Exec(ctx, "COMMIT"); err != nil {
-						return err
-					}
-				}
-				if i%5 == 0 {
-					if err := run(fmt.Sprintf("DELETE FROM orders WHERE id = %d", id), fmt.Sprintf("public.orders DELETE %d", id)); err != nil {
-						return err
-					}
-				}
-				n++
-				// A steady pace, not a flood: the agent is killed while
-				// files are being written, spooled, stored and announced.
+				// A steady pace, not a flood.
 				time.Sleep(3 * time.Millisecond)
 			}
 		}()
@@ -429,20 +371,22 @@ func (r *e2eRun) crashPhase() {
 
 	const kills = 6
 	var spooled []int // files in the agent's spool at each kill
-	pool := r.b.main.DB.Pool
 	files := func() int {
 		var n int
-		_ = pool.QueryRow(ctx, `SELECT count(*) FROM gather_files`).Scan(&n)
+		_ = r.b.main.DB.Pool.QueryRow(ctx, `SELECT count(*) FROM gather_files`).Scan(&n)
 		return n
 	}
-	for k := 0; k < kills; k++ {
+	for k := 0; k <= kills; k++ {
 		if k > 0 {
 			r.agent.start()
 		}
-		if k%2 == 0 {
+		if k%2 == 0 || k == kills {
 			// Once files flow again …
 			before := files()
 			r.waitFor("new files", func() bool { return files() >= before+2 })
+		}
+		if k == kills {
+			break
 		}
 		// … at a random point (for odd k, soon after the start, while the
 		// collectors catch up on what was written while it was down).
@@ -451,42 +395,37 @@ func (r *e2eRun) crashPhase() {
 		inSpool, _ := filepath.Glob(filepath.Join(r.stateDir, "spool", "*.parquet"))
 		spooled = append(spooled, len(inSpool))
 	}
-	r.agent.start()
-	before := files()
-	r.waitFor("files after the last restart", func() bool { return files() >= before+2 })
 	close(stop)
 	if err := <-done; err != nil {
 		t.Fatalf("workload: %v", err)
 	}
 	r.finish("phase 2")
 	got := r.check()
-	t.Logf("server log: %d records read while the test ran (every database), %d unparsed %q", got.logRecords, got.unparsed, got.samples)
-	t.Logf("after %d kills (%d agent runs; files in the spool at the kills: %v): %d workload rounds, %d statements, %d row changes; %d files imported; "+
-		"%d events of the database (%d from the server log, %d of them pgaudit records, %d from logical decoding), each once; "+
-		"row changes by table and action: %v",
-		kills, r.agent.runs, spooled, n, len(r.statements), len(r.changes), files(), got.events, got.logEvents, got.audited, got.walEvents, got.byAction)
+	t.Logf("after %d kills (seed %d; %d agent runs; files in the spool at the kills: %v): %d workload rounds, %d statements, "+
+		"%d row changes, %d files imported; %s", kills, seed, r.agent.runs, spooled, rounds, len(r.statements), len(r.changes), files(), got)
 }
 
 // e2eEvent is an event as the API shows it.
 type e2eEvent struct {
-	ID, Source, Host, Action, Message, User, Status, ClassName string
-	DupCount                                                   int
-	Database                                                   struct{ Name, Statement, Object string }
-	Bronze                                                     struct{ Payload string }
+	ID, Source, Action, Message, User, Status, ClassName string
+	DupCount                                             int
+	Database                                             struct{ Name, Statement, Object string }
+	Bronze                                               struct{ Payload string }
 }
 
 // e2eResult sums up the events of the workload database.
 type e2eResult struct {
-	all                          []e2eEvent
-	events, logEvents, walEvents int
-	// audited is the number of pgaudit records the server wrote for the
-	// database.
-	audited  int
-	byAction map[string]int
-	// logRecords is every server log record the engine holds, of every
-	// database; unparsed those the agent could not parse, with samples.
-	logRecords, unparsed int
-	samples              []string
+	all                  []e2eEvent
+	fromLog, fromWAL     int
+	audited              int            // pgaudit records the server wrote for the database
+	byAction             map[string]int // row changes by table and action
+	logRecords, unparsed int            // server log records of every database in Bronze; those not parsed
+}
+
+func (r e2eResult) String() string {
+	return fmt.Sprintf("%d events of the database, each once (%d from the server log, of them %d pgaudit records; %d from logical decoding); "+
+		"row changes by table and action: %v; %d server log records read while the test ran (every database), %d not parsed",
+		len(r.all), r.fromLog, r.audited, r.fromWAL, r.byAction, r.logRecords, r.unparsed)
 }
 
 // check reads every event of the database through GraphQL and checks
@@ -497,16 +436,18 @@ func (r *e2eRun) check() e2eResult {
 	t := r.t
 	t.Helper()
 	res := e2eResult{all: r.events(), byAction: map[string]int{}}
-	stmts, changes := map[string]int{}, map[string]int{}
-	logged := map[string]int{} // pgaudit records by session id and line
-	// Silver counts copies of one record in dupCount: a record stored or
-	// imported twice shows there.
-	missing, repeated := 0, 0
+	stmts, changes, logged := map[string]int{}, map[string]int{}, map[string]int{}
+	bad := 0
+	fail := func(format string, args ...any) {
+		if bad++; bad <= 15 {
+			t.Errorf(format, args...)
+		}
+	}
 	for _, e := range res.all {
+		// Silver counts the copies of a record: one stored or imported
+		// twice shows here.
 		if e.DupCount != 1 {
-			if repeated++; repeated <= 10 {
-				t.Errorf("event %s (%s) was received %d times", e.ID, e.Message, e.DupCount)
-			}
+			fail("event %s (%s) was received %d times", e.ID, e.Message, e.DupCount)
 		}
 		var a scalefield.DBActivity
 		if err := json.Unmarshal([]byte(e.Bronze.Payload), &a); err != nil {
@@ -514,34 +455,31 @@ func (r *e2eRun) check() e2eResult {
 		}
 		switch e.Source {
 		case "pg-log":
-			res.logEvents++
+			res.fromLog++
 			if a.Action == "UNPARSED" {
-				t.Errorf("unparsed server log record: %s (%s)", a.Error, a.Raw)
+				fail("unparsed server log record: %s (%s)", a.Error, a.Raw)
 			}
 			if a.Statement != "" {
 				stmts[a.Statement]++
 			}
 			if f, ok := csvFields(a.Raw); ok && strings.HasPrefix(f[13], "AUDIT: ") {
-				logged[f[5]+"#"+f[6]]++
+				logged[f[5]+"#"+f[6]]++ // session id, line number
 			}
 		case "pg-wal":
-			res.walEvents++
+			res.fromWAL++
 			key := e.Database.Object + " " + e.Action
 			res.byAction[key]++
-			if e.Action != "TRUNCATE" {
-				var s struct{ Key map[string]any }
-				if err := json.Unmarshal([]byte(e.Database.Statement), &s); err != nil || s.Key["id"] == nil {
-					t.Errorf("row change %s: no key in %q", e.ID, e.Database.Statement)
-					continue
-				}
+			var s struct{ Key map[string]any }
+			if err := json.Unmarshal([]byte(e.Database.Statement), &s); err == nil && s.Key["id"] != nil {
 				key += fmt.Sprint(" ", s.Key["id"])
+			} else if e.Action != "TRUNCATE" {
+				fail("row change %s: no key in %q", e.ID, e.Database.Statement)
 			}
 			changes[key]++
 		default:
-			t.Errorf("event %s from source %q", e.ID, e.Source)
+			fail("event %s from source %q", e.ID, e.Source)
 		}
 	}
-	res.events = len(res.all)
 	// Statements are distinct; a row may change twice the same way.
 	compare := func(what string, want []string, got map[string]int) {
 		counts := map[string]int{}
@@ -549,49 +487,35 @@ func (r *e2eRun) check() e2eResult {
 			counts[w]++
 		}
 		for w, n := range counts {
-			switch c := got[w]; {
-			case c < n:
-				missing++
-				if missing <= 10 {
-					t.Errorf("%s shown %d times, want %d: %s", what, c, n, w)
-				}
-			case c > n:
-				repeated++
-				if repeated <= 10 {
-					t.Errorf("%s shown %d times, want %d: %s", what, c, n, w)
-				}
+			if got[w] != n {
+				fail("%s shown %d times, want %d: %s", what, got[w], n, w)
 			}
 		}
 	}
 	compare("statement", r.statements, stmts)
 	compare("row change", r.changes, changes)
-	if sum := res.walEvents; sum != len(r.changes) {
-		t.Errorf("%d row changes shown, the workload made %d", sum, len(r.changes))
+	if res.fromWAL != len(r.changes) {
+		fail("%d row changes shown, the workload made %d", res.fromWAL, len(r.changes))
 	}
 	// Against the server's own log: every pgaudit record of the database,
 	// the agent's own queries included, once.
 	want := r.auditRecords()
 	res.audited = len(want)
-	if err := r.b.main.DB.Pool.QueryRow(context.Background(), `WITH a AS (SELECT convert_from(payload, 'UTF8')::jsonb AS j FROM bronze_events
-			WHERE kind = 'gather' AND source = 'pg-log')
-		SELECT count(*), count(*) FILTER (WHERE j->>'Action' = 'UNPARSED'),
-			coalesce((array_agg(left(j->>'Error' || ': ' || (j->>'Raw'), 300)) FILTER (WHERE j->>'Action' = 'UNPARSED'))[1:3], '{}')
-		FROM a`).Scan(&res.logRecords, &res.unparsed, &res.samples); err != nil {
-		t.Fatal(err)
-	}
 	for k := range want {
 		if logged[k] != 1 {
-			missing++
-			if missing <= 15 {
-				t.Errorf("pgaudit record %s shown %d times", k, logged[k])
-			}
+			fail("pgaudit record %s shown %d times", k, logged[k])
 		}
 	}
 	if len(logged) != len(want) {
-		t.Errorf("%d pgaudit records shown, the server log holds %d", len(logged), len(want))
+		fail("%d pgaudit records shown, the server log holds %d", len(logged), len(want))
 	}
-	if missing+repeated > 0 {
-		t.Errorf("%d missing, %d repeated", missing, repeated)
+	if err := r.b.main.DB.Pool.QueryRow(context.Background(), `SELECT count(*),
+		count(*) FILTER (WHERE convert_from(payload, 'UTF8')::jsonb->>'Action' = 'UNPARSED')
+		FROM bronze_events WHERE kind = 'gather' AND source = 'pg-log'`).Scan(&res.logRecords, &res.unparsed); err != nil {
+		t.Fatal(err)
+	}
+	if bad > 0 {
+		t.Errorf("%d problems", bad)
 	}
 	return res
 }
@@ -599,12 +523,10 @@ func (r *e2eRun) check() e2eResult {
 // events pages through the events of the collectors' host that name the
 // database, and keeps those of the database.
 func (r *e2eRun) events() []e2eEvent {
-	const q = `query($f: EventFilter, $after: String) { events(filter: $f, first: 500, after: $after) {
-		pageInfo { hasNextPage endCursor }
-		edges { node { id source host action message user status className dupCount database { name statement object } bronze { payload } } } } }`
+	const q = `query($f: EventFilter, $after: String) { events(filter: $f, first: 500, after: $after) { pageInfo { hasNextPage endCursor }
+		edges { node { id source action message user status className dupCount database { name statement object } bronze { payload } } } } }`
 	var out []e2eEvent
-	after := ""
-	for {
+	for after := ""; ; {
 		var resp struct {
 			Events struct {
 				PageInfo struct {
@@ -638,18 +560,14 @@ func (r *e2eRun) auditRecords() map[string]bool {
 	r.t.Helper()
 	out := map[string]bool{}
 	paths, _ := filepath.Glob(filepath.Join(r.logDir, "*.csv"))
-	sort.Strings(paths) // postgresql-YYYYMMDD.csv: oldest first
+	slices.Sort(paths) // postgresql-YYYYMMDD.csv: oldest first
 	last := r.statements[len(r.statements)-1]
 	for _, p := range paths {
-		f, err := os.Open(p)
+		data, err := os.ReadFile(p)
 		if err != nil {
 			r.t.Fatal(err)
 		}
-		defer f.Close()
-		if _, err := f.Seek(r.seeded[p], io.SeekStart); err != nil {
-			r.t.Fatal(err)
-		}
-		cr := csv.NewReader(f)
+		cr := csv.NewReader(strings.NewReader(string(data[r.seeded[p]:])))
 		cr.FieldsPerRecord = -1
 		for {
 			rec, err := cr.Read()
@@ -686,27 +604,25 @@ func (r *e2eRun) checkNode(admin string) {
 		GatherNodes struct {
 			Edges []struct {
 				Node struct {
-					Status     string
 					Databases  []struct{ Engine, Version, Name string }
-					Collectors []struct{ Name, Status string }
+					Collectors []struct{ Name string }
 				}
 			}
 		}
 	}
-	r.b.gql.MustPost(`{ gatherNodes { edges { node { status databases { engine version name } collectors { name status } } } } }`, &resp, bearer(admin))
+	r.b.gql.MustPost(`{ gatherNodes { edges { node { databases { engine version name } collectors { name } } } } }`, &resp, bearer(admin))
 	if len(resp.GatherNodes.Edges) != 1 {
 		r.t.Fatalf("nodes = %+v", resp)
 	}
 	n := resp.GatherNodes.Edges[0].Node
-	names := []string{}
+	var names []string
 	for _, c := range n.Collectors {
 		names = append(names, c.Name)
 	}
 	slices.Sort(names)
-	found := false
-	for _, d := range n.Databases {
-		found = found || (d.Engine == "postgresql" && d.Name == r.db && strings.HasPrefix(d.Version, "15"))
-	}
+	found := slices.ContainsFunc(n.Databases, func(d struct{ Engine, Version, Name string }) bool {
+		return d.Engine == "postgresql" && d.Name == r.db && strings.HasPrefix(d.Version, "15")
+	})
 	if !slices.Equal(names, []string{"pg-log", "pg-wal"}) || !found {
 		r.t.Errorf("node %+v, want both collectors and PostgreSQL 15 database %s", n, r.db)
 	}
@@ -733,19 +649,14 @@ func (r *e2eRun) dropDatabase() {
 	if r.work != nil {
 		r.work.Close(ctx)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		var n int
 		if err := r.admin.QueryRow(ctx, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1 AND active", r.slot).Scan(&n); err != nil || n == 0 {
 			break
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
-	for _, sql := range []string{
-		"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + r.slot + "'",
-		"DROP DATABASE IF EXISTS " + r.db + " WITH (FORCE)",
-		"DROP ROLE IF EXISTS " + r.reader,
-	} {
+	for _, sql := range []string{"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '" + r.slot + "'",
+		"DROP DATABASE IF EXISTS " + r.db + " WITH (FORCE)", "DROP ROLE IF EXISTS " + r.reader} {
 		if _, err := r.admin.Exec(ctx, sql); err != nil {
 			r.t.Errorf("%s: %v", sql, err)
 		}
@@ -753,35 +664,24 @@ func (r *e2eRun) dropDatabase() {
 	r.admin.Close(ctx)
 }
 
-// seedLogFollower writes the postgres-log collector's state
-// (audit.Follower's state file) as if it had read every csvlog file of dir
-// up to its last complete line, and returns those offsets.
+// seedLogFollower writes the postgres-log collector's state (the state
+// file of audit.Follower) as if it had read every csvlog file of dir up to
+// its last complete line, and returns those offsets.
 func seedLogFollower(t *testing.T, dir, stateFile string) map[string]int64 {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(dir, "*.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seeded := map[string]int64{}
-	files := []map[string]any{}
+	paths, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	seeded, files := map[string]int64{}, []map[string]any{}
 	for _, p := range paths {
-		f, err := os.Open(p)
+		data, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fi, err := f.Stat()
+		fi, err := os.Stat(p)
 		if err != nil {
 			t.Fatal(err)
 		}
 		// The server writes whole records; the last newline ends one.
-		from := max(fi.Size()-1<<16, 0)
-		buf := make([]byte, fi.Size()-from)
-		_, err = f.ReadAt(buf, from)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		off := from + int64(strings.LastIndexByte(string(buf), '\n')+1)
+		off := int64(strings.LastIndexByte(string(data), '\n') + 1)
 		st := fi.Sys().(*syscall.Stat_t)
 		seeded[p] = off
 		files = append(files, map[string]any{"path": p, "dev": uint64(st.Dev), "ino": uint64(st.Ino), "offset": off})
@@ -802,60 +702,53 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// e2eAgent is `scalefield gather` run as a process of its own.
+// e2eAgent is `scalefield gather` run as a process of its own; its log
+// is shown when the test fails.
 type e2eAgent struct {
-	t      *testing.T
-	bin    string
-	config string
-	logs   string
-	cmd    *exec.Cmd
-	exited chan error
-	runs   int
+	t                 *testing.T
+	bin, config, logs string
+	cmd               *exec.Cmd
+	exited            chan error
+	runs              int
 }
 
 func (a *e2eAgent) start() {
 	a.t.Helper()
-	a.runs++
+	if a.runs++; a.runs == 1 {
+		a.t.Cleanup(func() {
+			a.kill()
+			for i := 1; a.t.Failed() && i <= a.runs; i++ {
+				data, _ := os.ReadFile(filepath.Join(a.logs, fmt.Sprintf("agent-%d.log", i)))
+				a.t.Logf("agent run %d:\n%s", i, data[max(0, len(data)-4000):])
+			}
+		})
+	}
 	logFile, err := os.Create(filepath.Join(a.logs, fmt.Sprintf("agent-%d.log", a.runs)))
 	if err != nil {
 		a.t.Fatal(err)
 	}
 	defer logFile.Close()
-	a.cmd = exec.Command(a.bin, "gather", "--config", a.config, "--log-format", "text", "--log-level", "info")
+	a.cmd = exec.Command(a.bin, "gather", "--config", a.config, "--log-format", "text")
 	a.cmd.Stdout, a.cmd.Stderr = logFile, logFile
 	if err := a.cmd.Start(); err != nil {
 		a.t.Fatal(err)
 	}
 	a.exited = make(chan error, 1)
 	go func(cmd *exec.Cmd, exited chan<- error) { exited <- cmd.Wait() }(a.cmd, a.exited)
-	if a.runs == 1 {
-		a.t.Cleanup(func() {
-			if a.t.Failed() {
-				for i := 1; i <= a.runs; i++ {
-					data, _ := os.ReadFile(filepath.Join(a.logs, fmt.Sprintf("agent-%d.log", i)))
-					a.t.Logf("agent run %d:\n%s", i, tail(string(data), 4000))
-				}
-			}
-		})
-	}
 }
 
 // kill sends SIGKILL and waits until the process is gone.
 func (a *e2eAgent) kill() {
-	if a.cmd == nil {
-		return
+	if a.cmd != nil {
+		_ = a.cmd.Process.Signal(syscall.SIGKILL)
+		<-a.exited
+		a.cmd = nil
 	}
-	_ = a.cmd.Process.Signal(syscall.SIGKILL)
-	<-a.exited
-	a.cmd = nil
 }
 
 // stop asks the agent to stop (SIGTERM) and waits until it has.
 func (a *e2eAgent) stop() {
 	a.t.Helper()
-	if a.cmd == nil {
-		return
-	}
 	_ = a.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-a.exited:
@@ -867,11 +760,4 @@ func (a *e2eAgent) stop() {
 		a.kill()
 		a.t.Errorf("agent run %d did not stop within 30s of SIGTERM", a.runs)
 	}
-}
-
-func tail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "…" + s[len(s)-n:]
 }
