@@ -30,6 +30,12 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender|tslib)[\\/]/, priority: 2 },
+            // The world map of the gather nodes (d3-geo and the bundled countries): loaded with that map only.
+            {
+              name: 'world-map',
+              test: /node_modules[\\/](d3-geo|d3-array|internmap|topojson-client|world-atlas)[\\/]/,
+              priority: 2,
+            },
             { name: 'vendor', test: /node_modules/, priority: 1 },
           ],
         },

@@ -88,8 +88,8 @@ test('the explorer finds, filters and opens events sent over HEC', async ({ page
 
   await test.step('search for the run and wait until every event is refined', async () => {
     await page.getByLabel('Time range').selectOption({ label: 'Last hour' });
-    await page.getByRole('searchbox', { name: 'Message contains' }).fill(marker);
-    await page.getByRole('searchbox', { name: 'Message contains' }).press('Enter');
+    await page.getByRole('searchbox', { name: 'Words in message' }).fill(marker);
+    await page.getByRole('searchbox', { name: 'Words in message' }).press('Enter');
     await expect(page).toHaveURL(new RegExp(`q=${marker}`));
     // Refined in batches: ask again until the four distinct events are there and the copy is counted.
     await expect(async () => {

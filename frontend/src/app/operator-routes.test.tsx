@@ -12,6 +12,17 @@ function setup(path: string, role: Role) {
     switch (operationName(op)) {
       case 'IngestSources':
         return { data: { ingestSources: [] } };
+      case 'GatherNodes':
+        return {
+          data: {
+            gatherNodes: {
+              __typename: 'GatherNodeConnection',
+              totalCount: 0,
+              edges: [],
+              pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: null },
+            },
+          },
+        };
       case 'Quarantine':
         return {
           data: {
@@ -49,6 +60,8 @@ describe('the Operator view', () => {
         ['Sources', '/operator/sources'],
         ['Quarantine', '/operator/quarantine'],
         ['Reprocess', '/operator/reprocess'],
+        ['Gather nodes', '/operator/gather'],
+        ['Imports', '/operator/imports'],
       ]);
       expect(within(tabs).getByRole('link', { name: 'Sources' })).toHaveAttribute('aria-current', 'page');
     },
@@ -71,5 +84,12 @@ describe('the Operator view', () => {
 
     expect(await screen.findByText('Nothing in quarantine: every record was refined.')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Quarantine' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('opens the gather nodes by their address', async () => {
+    setup('/operator/gather', 'OPERATOR');
+
+    expect(await screen.findByText('No gather node has enrolled yet.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Gather nodes' })).toHaveAttribute('aria-current', 'page');
   });
 });

@@ -137,13 +137,28 @@ describe('routes', () => {
       within(tabs)
         .getAllByRole('link')
         .map((link) => link.textContent),
-    ).toEqual(['Users & roles', 'API keys', 'HEC tokens', 'Single sign-on', 'Audit log', 'Data retention']);
+    ).toEqual([
+      'Users & roles',
+      'API keys',
+      'HEC tokens',
+      'Single sign-on',
+      'Audit log',
+      'Data retention',
+      'Gather enrollment',
+    ]);
   });
 
   it('shows platform administrators the tenants too', async () => {
     setup('/admin/users', sessionWithRole('PLATFORM_ADMIN'));
     const tabs = await screen.findByRole('navigation', { name: 'Administration sections' });
     expect(within(tabs).getByRole('link', { name: 'Tenants' })).toHaveAttribute('href', '/admin/tenants');
+  });
+
+  it('keeps gather enrollment to administrators', async () => {
+    setup('/admin/gather', sessionWithRole('MANAGER'));
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('You do not have access to this.');
+    expect(screen.queryByRole('button', { name: 'Create enrollment token' })).not.toBeInTheDocument();
   });
 
   it('refuses a section the role may not open, even by its address', async () => {

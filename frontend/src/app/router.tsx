@@ -13,6 +13,9 @@ import { LoginPage } from '@/features/auth/components/login-page';
 import { SsoCallbackPage } from '@/features/auth/components/sso-callback-page';
 import { EventsPage } from '@/features/events/components/events-page';
 import { ExplorerPage } from '@/features/explorer/components/explorer-page';
+import { GatherImportsPage } from '@/features/gather/components/gather-imports-page';
+import { GatherNodesPage } from '@/features/gather/components/gather-nodes-page';
+import { GatherEnrollmentPage } from '@/features/gather-enrollment/components/gather-enrollment-page';
 import { HecTokensPage } from '@/features/hec-tokens/components/hec-tokens-page';
 import { MfaEnrollPage } from '@/features/mfa/components/mfa-enroll-page';
 import { OperatorIndex, OperatorLayout } from '@/features/operator/components/operator-layout';
@@ -94,6 +97,14 @@ export const routes: RouteObject[] = [
                 ),
               },
               {
+                path: 'gather',
+                element: (
+                  <AdminSectionGuard section="gather">
+                    <GatherEnrollmentPage />
+                  </AdminSectionGuard>
+                ),
+              },
+              {
                 path: 'tenants',
                 element: (
                   <AdminSectionGuard section="tenants">
@@ -119,6 +130,8 @@ export const routes: RouteObject[] = [
               { path: 'sources', element: <SourcesPage /> },
               { path: 'quarantine', element: <QuarantinePage /> },
               { path: 'reprocess', element: <ReprocessPage /> },
+              { path: 'gather', element: <GatherNodesPage /> },
+              { path: 'imports', element: <GatherImportsPage /> },
             ],
           },
           {

@@ -22,7 +22,7 @@ export function rolesUpTo(role: Role): Role[] {
 }
 
 /** Sections of the Administration view. */
-export type AdminSection = 'users' | 'api-keys' | 'hec-tokens' | 'sso' | 'audit' | 'retention' | 'tenants';
+export type AdminSection = 'users' | 'api-keys' | 'hec-tokens' | 'sso' | 'audit' | 'retention' | 'gather' | 'tenants';
 
 /** What a role may do in the Administration view; mirrors the server's permissions, which decide. */
 export type AdminAccess = {
@@ -33,6 +33,8 @@ export type AdminAccess = {
   audit: boolean;
   /** retention:manage — how long each layer keeps the tenant's data. */
   retention: boolean;
+  /** gather:manage — enrollment tokens for gather agents. */
+  gather: boolean;
   tenants: boolean;
 };
 
@@ -46,6 +48,7 @@ export function adminAccess(role: Role): AdminAccess {
         sso: true,
         audit: true,
         retention: true,
+        gather: true,
         tenants: true,
       };
     case 'TENANT_ADMIN':
@@ -56,6 +59,7 @@ export function adminAccess(role: Role): AdminAccess {
         sso: true,
         audit: true,
         retention: true,
+        gather: true,
         tenants: false,
       };
     case 'MANAGER':
@@ -66,6 +70,7 @@ export function adminAccess(role: Role): AdminAccess {
         sso: false,
         audit: true,
         retention: false,
+        gather: false,
         tenants: false,
       };
     default:
@@ -76,6 +81,7 @@ export function adminAccess(role: Role): AdminAccess {
         sso: false,
         audit: false,
         retention: false,
+        gather: false,
         tenants: false,
       };
   }
@@ -96,6 +102,8 @@ export function canOpenAdminSection(role: Role, section: AdminSection): boolean 
       return access.audit;
     case 'retention':
       return access.retention;
+    case 'gather':
+      return access.gather;
     case 'tenants':
       return access.tenants;
   }
@@ -121,5 +129,28 @@ export function operatorAccess(role: Role): OperatorAccess {
       return { read: true, reprocess: false, pipeline: true };
     default:
       return { read: false, reprocess: false, pipeline: false };
+  }
+}
+
+/** What a role may do with gather agents (Operator view); mirrors the server's permissions, which decide. */
+export type GatherAccess = {
+  /** gather:read — nodes, inventory, patch levels and the import queue. */
+  read: boolean;
+  /** gather:manage — enrollment tokens and revoking nodes. */
+  manage: boolean;
+  /** quarantine:manage — queue a quarantined import again. */
+  retry: boolean;
+};
+
+export function gatherAccess(role: Role): GatherAccess {
+  switch (role) {
+    case 'PLATFORM_ADMIN':
+    case 'TENANT_ADMIN':
+      return { read: true, manage: true, retry: true };
+    case 'MANAGER':
+    case 'OPERATOR':
+      return { read: true, manage: false, retry: true };
+    default:
+      return { read: false, manage: false, retry: false };
   }
 }

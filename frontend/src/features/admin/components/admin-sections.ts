@@ -10,5 +10,6 @@ export const adminSections: AdminSectionLink[] = [
   { id: 'sso', path: '/admin/sso', label: 'Single sign-on' },
   { id: 'audit', path: '/admin/audit', label: 'Audit log' },
   { id: 'retention', path: '/admin/retention', label: 'Data retention' },
+  { id: 'gather', path: '/admin/gather', label: 'Gather enrollment' },
   { id: 'tenants', path: '/admin/tenants', label: 'Tenants' },
 ];

@@ -209,15 +209,21 @@ function TextFilters({ value, onChange }: ExplorerFilterBarProps) {
         </>
       )}
       <div className={`field ${styles.searchField}`}>
-        <label htmlFor={`${id}-search`}>Message contains</label>
+        <div className={styles.labelRow}>
+          <label htmlFor={`${id}-search`}>Words in message</label>
+          <span id={`${id}-search-hint`} className="hint">
+            every word, in any order, any case
+          </span>
+        </div>
         <input
           id={`${id}-search`}
           type="search"
-          placeholder="free text"
+          placeholder="e.g. port scan"
           spellCheck={false}
           maxLength={256}
           value={draft.search}
           onChange={(e) => set({ search: e.target.value })}
+          aria-describedby={`${id}-search-hint`}
         />
       </div>
       <div className={`field ${styles.ipField}`}>

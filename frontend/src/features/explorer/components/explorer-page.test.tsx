@@ -238,7 +238,9 @@ describe('ExplorerPage', () => {
     const { user, lastFilter } = setup({}, '/analyst/explorer?range=all');
     await screen.findByRole('table', { name: 'Matching events' });
 
-    await user.type(screen.getByRole('searchbox', { name: 'Message contains' }), 'password');
+    const words = screen.getByRole('searchbox', { name: 'Words in message' });
+    expect(words).toHaveAccessibleDescription('every word, in any order, any case');
+    await user.type(words, 'password');
     await user.type(screen.getByRole('textbox', { name: 'IP or CIDR' }), '10.0.0.0/8');
     await user.type(screen.getByRole('textbox', { name: 'Host' }), 'web-01');
     expect(lastFilter()).toBeUndefined();

@@ -264,7 +264,7 @@ export function activeFilters(state: ExplorerFilterState): ActiveFilter[] {
     });
   }
   const texts: [keyof ExplorerFilterState, string][] = [
-    ['search', 'Message'],
+    ['search', 'Words'],
     ['ip', 'IP'],
     ['srcIp', 'Source IP'],
     ['dstIp', 'Destination IP'],

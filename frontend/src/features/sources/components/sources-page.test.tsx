@@ -19,6 +19,9 @@ function source(kind: string, name: string, lastSeenAgoMs: number, extra: Record
     lastSeen: new Date(now - lastSeenAgoMs).toISOString(),
     eventsTotal: 1234,
     bytesTotal: 1536,
+    quarantined: 0,
+    pending: 0,
+    lagSeconds: 0,
     ...extra,
   };
 }
@@ -50,8 +53,14 @@ function stats(variables: { from: string; to: string }, extra: Record<string, un
 }
 
 const defaultSources = [
-  source('hec', 'demo', 10_000, { eventsTotal: 184_223, bytesTotal: 92_412_334 }),
-  source('syslog-tls', 'fw-edge-01', 20 * MINUTE),
+  source('hec', 'demo', 10_000, {
+    eventsTotal: 184_223,
+    bytesTotal: 92_412_334,
+    quarantined: 12,
+    pending: 3,
+    lagSeconds: 3,
+  }),
+  source('syslog-tls', 'fw-edge-01', 20 * MINUTE, { pending: 1_500, lagSeconds: 125 }),
   source('syslog-udp', 'legacy-switch', 3 * 24 * 60 * MINUTE),
 ];
 
@@ -103,6 +112,30 @@ describe('SourcesPage', () => {
     expect(legend).toHaveTextContent('sent events in the last 5 minutes');
     expect(legend).toHaveTextContent('last sent 5 to 60 minutes ago');
     expect(legend).toHaveTextContent('nothing for more than an hour');
+  });
+
+  it('shows per source what is quarantined, what waits for refinement and for how long', async () => {
+    setup();
+
+    await screen.findByRole('table', { name: 'Sources' });
+    const cells = (text: string) => within(rowOf('Sources', text)).getAllByRole('cell').slice(-3);
+    const [quarantined, pending, lag] = cells('demo');
+    expect(within(quarantined!).getByRole('link', { name: '12 quarantined: see why' })).toHaveAttribute(
+      'href',
+      '/operator/quarantine',
+    );
+    expect(pending).toHaveTextContent('3');
+    expect(lag).toHaveTextContent('3 s');
+    expect(lag).not.toHaveAttribute('data-lagging');
+
+    const [noneQuarantined, manyPending, longLag] = cells('fw-edge-01');
+    expect(noneQuarantined).toHaveTextContent('0');
+    expect(within(noneQuarantined!).queryByRole('link')).not.toBeInTheDocument();
+    expect(manyPending).toHaveTextContent('1,500');
+    expect(longLag).toHaveTextContent('2 min 5 s');
+    expect(longLag).toHaveAttribute('data-lagging', 'true');
+
+    expect(within(cells('legacy-switch')[2]!).getByLabelText('none waiting')).toBeInTheDocument();
   });
 
   it('summarises the period: totals, a chart of the series and the sources by events', async () => {

@@ -28,6 +28,15 @@ export function SourcesTable({ sources, now, busy }: SourcesTableProps) {
           <th scope="col" className={styles.number}>
             Bytes
           </th>
+          <th scope="col" className={styles.number}>
+            Quarantined
+          </th>
+          <th scope="col" className={styles.number} title="Records waiting for the refine stage">
+            Pending
+          </th>
+          <th scope="col" className={styles.number} title="How long the oldest waiting record has waited">
+            Lag
+          </th>
         </>
       }
     >
