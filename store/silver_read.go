@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	scalefield "github.com/scalefield/scalefield"
 )
@@ -149,12 +150,12 @@ func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter)
 	defer tx.Rollback(ctx)
 
 	page := &scalefield.EventPage{}
-	countSQL, countArgs, pageSQL, fencedSQL, pageArgs, err := eventsSQL(tenantID, &f)
+	countSQL, countByIndexSQL, countArgs, pageSQL, fencedSQL, pageArgs, err := eventsSQL(tenantID, &f)
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.QueryRow(ctx, countSQL, countArgs...).Scan(&page.TotalCount); err != nil {
-		return nil, fmt.Errorf("count events: %w", err)
+	if page.TotalCount, _, err = countEvents(ctx, tx, &f, countSQL, countByIndexSQL, countArgs); err != nil {
+		return nil, err
 	}
 	page.TotalExact = page.TotalCount <= scalefield.MaxExactCount
 	page.TotalCount = min(page.TotalCount, scalefield.MaxExactCount)
@@ -176,17 +177,20 @@ func (s *EventService) FindEvents(ctx context.Context, f scalefield.EventFilter)
 
 // eventsSQL builds the two statements of an events page: the capped count
 // and the newest-first page after the cursor.
-func eventsSQL(tenantID string, f *scalefield.EventFilter) (countSQL string, countArgs []any, pageSQL, fencedSQL string, pageArgs []any, err error) {
+func eventsSQL(tenantID string, f *scalefield.EventFilter) (countSQL, countByIndexSQL string, countArgs []any, pageSQL, fencedSQL string, pageArgs []any, err error) {
 	w := buildEventWhere(tenantID, f)
 	countArgs = append(append([]any{}, w.args...), scalefield.MaxExactCount+1)
 	// The newest-first order lets the count stop after MaxExactCount rows
-	// of the time index instead of reading every match of a broad filter.
-	countSQL = `SELECT count(*) FROM (SELECT 1 FROM silver_security_events WHERE ` + w.sql() +
-		` ORDER BY time DESC, id DESC LIMIT $` + strconv.Itoa(len(countArgs)) + `) AS m`
+	// of the time index instead of reading every match of a broad filter;
+	// unordered, the planner counts by the filter's own index, which is
+	// what a rare word needs (see countEvents).
+	limit := ` LIMIT $` + strconv.Itoa(len(countArgs)) + `) AS m`
+	countSQL = `SELECT count(*) FROM (SELECT 1 FROM silver_security_events WHERE ` + w.sql() + ` ORDER BY time DESC, id DESC` + limit
+	countByIndexSQL = `SELECT count(*) FROM (SELECT 1 FROM silver_security_events WHERE ` + w.sql() + limit
 	if f.After != nil {
 		t, id, err := decodeTimeCursor(*f.After)
 		if err != nil {
-			return "", nil, "", "", nil, err
+			return "", "", nil, "", "", nil, err
 		}
 		w.args = append(w.args, t, id)
 		w.where = append(w.where, fmt.Sprintf("(time, id) < ($%d, $%d)", len(w.args)-1, len(w.args)))
@@ -202,7 +206,61 @@ func eventsSQL(tenantID string, f *scalefield.EventFilter) (countSQL string, cou
 	fencedSQL = `SELECT * FROM (` + silverSelect + ` WHERE ` + w.sql() + ` OFFSET 0) AS m
 		ORDER BY time DESC, id DESC
 		LIMIT $` + strconv.Itoa(len(w.args))
-	return countSQL, countArgs, pageSQL, fencedSQL, w.args, nil
+	return countSQL, countByIndexSQL, countArgs, pageSQL, fencedSQL, w.args, nil
+}
+
+// wordCountBudget is how long the newest-first count of a word search may
+// run before the count falls back to the word index.
+const wordCountBudget = "60ms"
+
+// countEvents counts matches up to MaxExactCount+1 and returns the
+// statement that did. A common word is counted fastest on the time index
+// (its first thousand matches are near the top), a rare one on the word
+// index, and the planner cannot tell which a word is; so a word search
+// tries the time index under a short statement timeout and, when that
+// runs out, counts by the word index.
+func countEvents(ctx context.Context, tx pgx.Tx, f *scalefield.EventFilter, ordered, byIndex string, args []any) (int, string, error) {
+	var n int
+	if f.Search == nil || strings.TrimSpace(*f.Search) == "" {
+		if err := tx.QueryRow(ctx, ordered, args...).Scan(&n); err != nil {
+			return 0, "", fmt.Errorf("count events: %w", err)
+		}
+		return n, ordered, nil
+	}
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return 0, "", fmt.Errorf("count events: %w", err)
+	}
+	if _, err := sp.Exec(ctx, `SET LOCAL statement_timeout = '`+wordCountBudget+`'`); err != nil {
+		_ = sp.Rollback(ctx)
+		return 0, "", fmt.Errorf("count events: %w", err)
+	}
+	err = sp.QueryRow(ctx, ordered, args...).Scan(&n)
+	var pgErr *pgconn.PgError
+	switch {
+	case err == nil:
+		// Releasing keeps SET LOCAL for the transaction: put it back.
+		if _, err := sp.Exec(ctx, `SET LOCAL statement_timeout = 0`); err != nil {
+			_ = sp.Rollback(ctx)
+			return 0, "", fmt.Errorf("count events: %w", err)
+		}
+		if err := sp.Commit(ctx); err != nil {
+			return 0, "", fmt.Errorf("count events: %w", err)
+		}
+		return n, ordered, nil
+	case errors.As(err, &pgErr) && pgErr.Code == "57014": // query_canceled
+		// Rolling back the savepoint also undoes its SET LOCAL.
+		if err := sp.Rollback(ctx); err != nil {
+			return 0, "", fmt.Errorf("count events: %w", err)
+		}
+		if err := tx.QueryRow(ctx, byIndex, args...).Scan(&n); err != nil {
+			return 0, "", fmt.Errorf("count events: %w", err)
+		}
+		return n, byIndex, nil
+	default:
+		_ = sp.Rollback(ctx)
+		return 0, "", fmt.Errorf("count events: %w", err)
+	}
 }
 
 // ExplainEvents runs EXPLAIN (ANALYZE, BUFFERS) on the statements an events
@@ -216,13 +274,13 @@ func (s *EventService) ExplainEvents(ctx context.Context, f scalefield.EventFilt
 		return "", err
 	}
 	defer tx.Rollback(ctx)
-	countSQL, countArgs, pageSQL, fencedSQL, pageArgs, err := eventsSQL(tenantID, &f)
+	countSQL, countByIndexSQL, countArgs, pageSQL, fencedSQL, pageArgs, err := eventsSQL(tenantID, &f)
 	if err != nil {
 		return "", err
 	}
-	var total int
-	if err := tx.QueryRow(ctx, countSQL, countArgs...).Scan(&total); err != nil {
-		return "", fmt.Errorf("count events: %w", err)
+	total, countSQL, err := countEvents(ctx, tx, &f, countSQL, countByIndexSQL, countArgs)
+	if err != nil {
+		return "", err
 	}
 	if total <= scalefield.MaxExactCount {
 		pageSQL = fencedSQL

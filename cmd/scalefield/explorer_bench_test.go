@@ -157,6 +157,7 @@ func BenchmarkExplorer(b *testing.B) {
 	}
 
 	var explorer, timeseries []time.Duration
+	perQuery := map[string][]time.Duration{}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		for _, q := range filters {
@@ -168,6 +169,7 @@ func BenchmarkExplorer(b *testing.B) {
 				b.Fatalf("%s: %v", q.name, err)
 			}
 			explorer = append(explorer, time.Since(start))
+			perQuery["explorer: "+q.name] = append(perQuery["explorer: "+q.name], time.Since(start))
 			if len(page.Events) == 0 && q.name != "free text, rare" {
 				b.Fatalf("%s: no events", q.name)
 			}
@@ -178,12 +180,24 @@ func BenchmarkExplorer(b *testing.B) {
 				b.Fatal(err)
 			}
 			timeseries = append(timeseries, time.Since(start))
+			name := fmt.Sprintf("timeseries: %s by %q per %s", q.Metric, q.GroupBy, q.Interval)
+			perQuery[name] = append(perQuery[name], time.Since(start))
 		}
 	}
 	b.StopTimer()
 	p95 := func(d []time.Duration) float64 {
 		slices.Sort(d)
 		return float64(d[(len(d)*95+99)/100-1].Microseconds()) / 1000
+	}
+	names := make([]string, 0, len(perQuery))
+	for n := range perQuery {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		d := perQuery[n]
+		slices.Sort(d)
+		b.Logf("%-52s p50 %6.1f ms  max %6.1f ms", n, float64(d[len(d)/2].Microseconds())/1000, float64(d[len(d)-1].Microseconds())/1000)
 	}
 	b.ReportMetric(float64(rows), "silver-events")
 	b.ReportMetric(p95(explorer), "explorer-p95-ms")
