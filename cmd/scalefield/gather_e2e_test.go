@@ -221,6 +221,7 @@ collectors:
 	} else if !strings.Contains(err.Error(), "28000") {
 		t.Fatalf("login as %s: %v, want SQLSTATE 28000", r.ghost, err)
 	}
+	r.checkNode(admin)
 	r.finish("phase 1")
 
 	// 5. Each statement and row change once; the failed login as an
@@ -237,7 +238,6 @@ collectors:
 	if len(failed) != 1 || failed[0].ClassName != "Authentication" || failed[0].Source != "pg-log" || !strings.Contains(failed[0].Message, "28000: role") {
 		t.Errorf("the failed login: %+v, want one Authentication failure", failed)
 	}
-	r.checkNode(admin)
 
 	// 6. A second workload while the agent is killed and restarted.
 	r.crashPhase()
@@ -597,35 +597,36 @@ func csvFields(raw string) ([]string, bool) {
 	return f, err == nil && len(f) >= 23
 }
 
-// checkNode checks the node's heartbeat as the Operator view shows it.
+// checkNode waits until the running agent's heartbeat shows both
+// collectors and the database's version to the Operator view.
 func (r *e2eRun) checkNode(admin string) {
 	r.t.Helper()
+	type database struct{ Engine, Version, Name string }
 	var resp struct {
 		GatherNodes struct {
 			Edges []struct {
 				Node struct {
-					Databases  []struct{ Engine, Version, Name string }
+					Databases  []database
 					Collectors []struct{ Name string }
 				}
 			}
 		}
 	}
-	r.b.gql.MustPost(`{ gatherNodes { edges { node { databases { engine version name } collectors { name } } } } }`, &resp, bearer(admin))
-	if len(resp.GatherNodes.Edges) != 1 {
-		r.t.Fatalf("nodes = %+v", resp)
-	}
-	n := resp.GatherNodes.Edges[0].Node
-	var names []string
-	for _, c := range n.Collectors {
-		names = append(names, c.Name)
-	}
-	slices.Sort(names)
-	found := slices.ContainsFunc(n.Databases, func(d struct{ Engine, Version, Name string }) bool {
-		return d.Engine == "postgresql" && d.Name == r.db && strings.HasPrefix(d.Version, "15")
+	r.waitFor("the node's inventory", func() bool {
+		r.b.gql.MustPost(`{ gatherNodes { edges { node { databases { engine version name } collectors { name } } } } }`, &resp, bearer(admin))
+		if len(resp.GatherNodes.Edges) != 1 {
+			return false
+		}
+		n := resp.GatherNodes.Edges[0].Node
+		var names []string
+		for _, c := range n.Collectors {
+			names = append(names, c.Name)
+		}
+		slices.Sort(names)
+		return slices.Equal(names, []string{"pg-log", "pg-wal"}) && slices.ContainsFunc(n.Databases, func(d database) bool {
+			return d.Engine == "postgresql" && d.Name == r.db && strings.HasPrefix(d.Version, "15")
+		})
 	})
-	if !slices.Equal(names, []string{"pg-log", "pg-wal"}) || !found {
-		r.t.Errorf("node %+v, want both collectors and PostgreSQL 15 database %s", n, r.db)
-	}
 }
 
 func (r *e2eRun) waitFor(what string, cond func() bool) {
