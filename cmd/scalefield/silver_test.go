@@ -47,7 +47,7 @@ func loadCorpus(t *testing.T) *corpus {
 			`{"time": %d, "host": "web-%02d", "sourcetype": "_json", "event": {"message": "request %d denied", "severity": "%s", "src_ip": "198.51.100.%d", "dst_ip": "10.0.0.%d", "user": "%s"}}`,
 			base.Add(time.Duration(i)*time.Minute).Unix(), i%4, i, []string{"low", "medium", "high"}[i%3], i%7+1, i%5+1, users[i%3]))
 	}
-	for _, file := range []string{"../../../shared/testdata/cef/vendor-samples.log", "../../../shared/testdata/syslog/rfc5424-examples.log"} {
+	for _, file := range []string{"../../testdata/cef/vendor-samples.log", "../../testdata/syslog/rfc5424-examples.log"} {
 		raw, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatalf("corpus: %v", err)
