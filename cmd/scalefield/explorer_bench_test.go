@@ -197,7 +197,8 @@ func BenchmarkExplorer(b *testing.B) {
 	for _, n := range names {
 		d := perQuery[n]
 		slices.Sort(d)
-		b.Logf("%-52s p50 %6.1f ms  max %6.1f ms", n, float64(d[len(d)/2].Microseconds())/1000, float64(d[len(d)-1].Microseconds())/1000)
+		fmt.Fprintf(os.Stderr, "%-56s n=%d p50 %7.1f ms  max %7.1f ms\n", n, len(d),
+			float64(d[len(d)/2].Microseconds())/1000, float64(d[len(d)-1].Microseconds())/1000)
 	}
 	b.ReportMetric(float64(rows), "silver-events")
 	b.ReportMetric(p95(explorer), "explorer-p95-ms")
