@@ -14,7 +14,10 @@ const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // analyst-explorer signs the analyst in and needs nothing else.
 // management-overview signs the administrator in with TOTP as well: it
 // depends on admin-mfa only (runs beside admin-api-key, before operator),
-// and records its step in e2e/.state/ like the others.
+// and records its step in e2e/.state/ like the others. operator-gather does
+// the same (depends on admin-mfa only) and needs a server without gather
+// nodes: it enrolls one through the gather listener, whose free port it reads
+// from the server log (support/gather-agent.ts).
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '*.spec.ts',
@@ -33,6 +36,7 @@ export default defineConfig({
     { name: 'analyst-explorer', testMatch: 'analyst-explorer.spec.ts' },
     { name: 'operator', testMatch: 'operator.spec.ts', dependencies: ['admin-api-key', 'analyst'] },
     { name: 'management-overview', testMatch: 'management-overview.spec.ts', dependencies: ['admin-mfa'] },
+    { name: 'operator-gather', testMatch: 'operator-gather.spec.ts', dependencies: ['admin-mfa'] },
   ],
   use: {
     baseURL: process.env.E2E_BASE_URL,

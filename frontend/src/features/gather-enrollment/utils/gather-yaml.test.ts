@@ -10,11 +10,12 @@ describe('gatherYaml', () => {
       caFingerprint: 'ff00',
       name: 'db-0',
     });
-    expect(yaml.split('\n').slice(0, 6)).toEqual([
+    expect(yaml.split('\n').slice(0, 7)).toEqual([
       '# gather.yaml for "db-0" (docs/gather-agent.md)',
       'engine:',
       '  url: https://engine.example.com:8443',
-      '  token: sfg_abc  # one-time: only read until the agent has enrolled',
+      '  # One-time: only read until the agent has enrolled.',
+      '  token: sfg_abc',
       '  ca_fingerprint: ff00',
       'state_dir: /var/lib/scalefield-gather',
     ]);

@@ -36,12 +36,14 @@ export function gatherYaml({ host, port, token, caFingerprint, name }: GatherYam
     `# gather.yaml for "${name}" (docs/gather-agent.md)`,
     'engine:',
     `  url: ${gatherEngineUrl(host, port)}`,
-    `  token: ${token}  # one-time: only read until the agent has enrolled`,
+    '  # One-time: only read until the agent has enrolled.',
+    `  token: ${token}`,
     `  ca_fingerprint: ${caFingerprint}`,
     'state_dir: /var/lib/scalefield-gather',
-    '# location: {lat: 50.11, lon: 8.68, label: "Frankfurt DC2"}  # places the node on the Operator map',
-    '# blob:        the store shared with the engine, e.g. url: s3://bucket/gather',
-    '# collectors:  at least one, e.g. type: postgres-log (docs/gather-agent.md)',
+    '# Places the node on the Operator map:',
+    '# location: {lat: 50.11, lon: 8.68, label: "Frankfurt DC2"}',
+    '# Still to add: blob (the store shared with the engine, e.g.',
+    '# url: s3://bucket/gather) and collectors (docs/gather-agent.md).',
     '',
   ].join('\n');
 }

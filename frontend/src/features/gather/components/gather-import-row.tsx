@@ -40,6 +40,18 @@ type GatherImportRowProps = {
   retrying: boolean;
 };
 
+const shortDateTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** "Nov 22, 11:04 PM": a row's time range in little room; the title has the full time. */
+function formatShortDateTime(iso: string): string {
+  return shortDateTime.format(new Date(iso));
+}
+
 /** The file's base name: the key without its tenant and node prefix. */
 export function fileName(fileKey: string): string {
   return fileKey.slice(fileKey.lastIndexOf('/') + 1);
@@ -55,13 +67,18 @@ export function GatherImportRow(props: GatherImportRowProps) {
         {name}
         <div className={styles.subtle}>
           {file.source ?? 'source not read yet'}
-          {file.engine && ` · ${engineLabel(file.engine)}`}
+          {file.engine && ` · ${engineLabel(file.engine)}`} · found by {file.foundBy.toLowerCase()}
         </div>
       </td>
-      <td>{props.nodeName ?? <span className={tableStyles.mono}>{file.nodeId.slice(0, 8)}</span>}</td>
+      <td className={styles.node} title={props.nodeName}>
+        {props.nodeName ?? <span className={tableStyles.mono}>{file.nodeId.slice(0, 8)}</span>}
+      </td>
       <td>
         <ImportStatusBadge status={file.status} />
-        {file.attempts > 1 && <div className={styles.subtle}>{countLabel(file.attempts, 'attempt')}</div>}
+        <div className={styles.subtle}>
+          <RelativeTime iso={file.updatedAt} now={props.now} />
+          {file.attempts > 1 && `, ${countLabel(file.attempts, 'attempt')}`}
+        </div>
       </td>
       <td className={styles.number}>
         {file.rows == null ? (
@@ -85,18 +102,19 @@ export function GatherImportRow(props: GatherImportRowProps) {
       <td className={tableStyles.muted}>
         {file.minTime && file.maxTime ? (
           <>
-            <time dateTime={file.minTime}>{formatDateTime(file.minTime)}</time>
+            <time dateTime={file.minTime} title={formatDateTime(file.minTime)}>
+              {formatShortDateTime(file.minTime)}
+            </time>
             <div>
-              to <time dateTime={file.maxTime}>{formatDateTime(file.maxTime)}</time>
+              to{' '}
+              <time dateTime={file.maxTime} title={formatDateTime(file.maxTime)}>
+                {formatShortDateTime(file.maxTime)}
+              </time>
             </div>
           </>
         ) : (
           <Missing />
         )}
-      </td>
-      <td className={tableStyles.muted}>
-        <RelativeTime iso={file.updatedAt} now={props.now} />
-        <div className={styles.subtle}>found by {file.foundBy.toLowerCase()}</div>
       </td>
       <td className={file.error ? styles.reason : tableStyles.muted}>{file.error ?? <Missing />}</td>
       <td className={tableStyles.actions}>

@@ -115,7 +115,7 @@ describe('GatherImportsPage', () => {
     expect(screen.getByText('3 files')).toBeInTheDocument();
     const done = rowOf('f1');
     expect(done).toHaveTextContent('db-0_pgaudit_f1.parquet');
-    expect(done).toHaveTextContent('pgaudit · PostgreSQL');
+    expect(done).toHaveTextContent('pgaudit · PostgreSQL · found by notice');
     expect(await within(done as HTMLElement).findByText('db-0.prod.internal')).toBeInTheDocument();
     expect(within(done as HTMLElement).getByText('Done')).toBeInTheDocument();
     expect(done).toHaveTextContent('196,608');
@@ -124,7 +124,7 @@ describe('GatherImportsPage', () => {
 
     const bad = rowOf('f2') as HTMLElement;
     expect(within(bad).getByText('Quarantined')).toBeInTheDocument();
-    expect(within(bad).getByText('2 attempts')).toBeInTheDocument();
+    expect(bad).toHaveTextContent('30 seconds ago, 2 attempts');
     expect(within(bad).getByText(/checksum mismatch/)).toHaveClass('reason');
     expect(within(rowOf('f3') as HTMLElement).getByText('Queued')).toBeInTheDocument();
   });

@@ -159,7 +159,7 @@ export function GatherImportsPage() {
               <>
                 <th scope="col">File · source</th>
                 <th scope="col">Node</th>
-                <th scope="col">Status</th>
+                <th scope="col">Status · updated</th>
                 <th scope="col" className={styles.number}>
                   Rows
                 </th>
@@ -167,7 +167,6 @@ export function GatherImportsPage() {
                   Size
                 </th>
                 <th scope="col">Time range</th>
-                <th scope="col">Updated</th>
                 <th scope="col">Error</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>

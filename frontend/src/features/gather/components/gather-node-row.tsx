@@ -34,7 +34,7 @@ type GatherNodeRowProps = {
 };
 
 /** How many addresses a row shows before "+n more". */
-const SHOWN_IPS = 2;
+const SHOWN_IPS = 1;
 
 export function GatherNodeRow(props: GatherNodeRowProps) {
   const node = getFragmentData(GatherNodeRowFragment, props.node);
@@ -43,23 +43,19 @@ export function GatherNodeRow(props: GatherNodeRowProps) {
 
   return (
     <tr data-node-id={node.id} data-status={node.status}>
-      <td>
+      <td className={styles.node} title={title}>
         <div className={styles.nodeName}>{title}</div>
         {node.hostname && node.name !== node.hostname && <div className={styles.subtle}>{node.name}</div>}
       </td>
       <td>
-        <div className={styles.status}>
-          <NodeStatusBadge status={node.status} />
-          {node.lastHeartbeatAt ? (
-            <RelativeTime iso={node.lastHeartbeatAt} now={props.now} className={styles.subtle} />
-          ) : (
-            <span className={styles.subtle}>no heartbeat yet</span>
-          )}
+        <NodeStatusBadge status={node.status} />
+        <div className={styles.subtle}>
+          {node.lastHeartbeatAt ? <RelativeTime iso={node.lastHeartbeatAt} now={props.now} /> : 'no heartbeat yet'}
         </div>
       </td>
-      <td className={tableStyles.mono}>{node.version || <Missing />}</td>
       <td className={styles.os} title={node.os}>
-        {node.os || <Missing />}
+        <span className={tableStyles.mono}>{node.version || <Missing />}</span>
+        <div className={styles.subtle}>{node.os || 'OS not reported'}</div>
       </td>
       <td className={tableStyles.mono}>
         {node.ips.length === 0 ? (
@@ -67,7 +63,7 @@ export function GatherNodeRow(props: GatherNodeRowProps) {
         ) : (
           <span title={node.ips.join('\n')}>
             {node.ips.slice(0, SHOWN_IPS).join(', ')}
-            {node.ips.length > SHOWN_IPS && <span className={styles.subtle}> +{node.ips.length - SHOWN_IPS} more</span>}
+            {node.ips.length > SHOWN_IPS && <div className={styles.subtle}>+{node.ips.length - SHOWN_IPS} more</div>}
           </span>
         )}
       </td>

@@ -152,7 +152,8 @@ describe('GatherNodesPage', () => {
     expect(within(db0).getByText('2 minutes ago')).toBeInTheDocument();
     expect(within(db0).getByText('0.9.0')).toBeInTheDocument();
     expect(within(db0).getByText('linux/amd64 Debian GNU/Linux 12')).toBeInTheDocument();
-    expect(db0).toHaveTextContent('10.0.4.17, fe80::1 +1 more');
+    expect(within(db0).getByTitle('linux/amd64 Debian GNU/Linux 12')).toBeInTheDocument();
+    expect(db0).toHaveTextContent('10.0.4.17+2 more');
     expect(db0).toHaveTextContent('3 files, 40 MiB');
     expect(db0).toHaveTextContent('1 collector');
 

@@ -138,10 +138,9 @@ export function GatherNodesPage() {
               head={
                 <>
                   <th scope="col">Node</th>
-                  <th scope="col">Status · last heartbeat</th>
-                  <th scope="col">Version</th>
-                  <th scope="col">OS</th>
-                  <th scope="col">IP addresses</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Agent · OS</th>
+                  <th scope="col">Addresses</th>
                   <th scope="col" className={styles.number}>
                     Spool
                   </th>

@@ -36,6 +36,10 @@ const projection = geoEqualEarth().fitExtent(
   { type: 'Sphere' },
 );
 const path = geoPath(projection);
+// Only what lies between these latitudes is in view: Antarctica and the far north hold no nodes and take room.
+const TOP = projection([0, 84])![1];
+const BOTTOM = projection([0, -58])![1];
+const VIEW_HEIGHT = BOTTOM - TOP;
 const sphere = path({ type: 'Sphere' }) ?? '';
 const graticule = path(geoGraticule10()) ?? '';
 const countries = feature(topology, topology.objects.countries).features.map((country, index) => ({
@@ -51,7 +55,7 @@ function place(marker: MapMarker): [number, number] | null {
 
 /**
  * An offline world map (Equal Earth projection of Natural Earth's 1:110m
- * countries) with coloured markers. Each marker is focusable, shows a
+ * countries, 58° S to 84° N) with coloured markers. Each marker is focusable, shows a
  * tooltip on hover and focus, and calls onSelect when activated.
  */
 export default function WorldMap({ markers, onSelect }: WorldMapProps) {
@@ -67,7 +71,7 @@ export default function WorldMap({ markers, onSelect }: WorldMapProps) {
     <div className={styles.map}>
       <svg
         className={styles.svg}
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        viewBox={`0 ${TOP.toFixed(1)} ${WIDTH} ${VIEW_HEIGHT.toFixed(1)}`}
         preserveAspectRatio="xMidYMid meet"
         aria-labelledby={`${id}-label`}
         role="group"
@@ -115,8 +119,8 @@ export default function WorldMap({ markers, onSelect }: WorldMapProps) {
           id={`${id}-tooltip`}
           role="tooltip"
           className={styles.tooltip}
-          data-below={shown.y < HEIGHT * 0.3 || undefined}
-          style={{ left: `${(shown.x / WIDTH) * 100}%`, top: `${(shown.y / HEIGHT) * 100}%` }}
+          data-below={shown.y - TOP < VIEW_HEIGHT * 0.3 || undefined}
+          style={{ left: `${(shown.x / WIDTH) * 100}%`, top: `${((shown.y - TOP) / VIEW_HEIGHT) * 100}%` }}
         >
           <strong>{shown.marker.details[0]}</strong>
           {shown.marker.details.slice(1).map((line, index) => (
