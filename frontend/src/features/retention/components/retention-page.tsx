@@ -34,7 +34,7 @@ export function RetentionPage() {
       <SectionHeader
         id="retention-title"
         title="Data retention"
-        description="How long this tenant's data is kept in each layer. Older data is deleted by the nightly retention run."
+        description="How long this tenant's data is kept in each layer. Older data is deleted by the retention run every hour."
       />
       {!policy && result.error ? (
         <ErrorState
