@@ -3,6 +3,7 @@
 //	scalefield serve     serve the API, ingestion and SPA, and run the pipeline
 //	scalefield migrate   apply pending database migrations and exit
 //	scalefield version   print the version
+//	scalefield gather    run a gather agent beside a database (--config gather.yaml)
 package main
 
 import (

@@ -8,9 +8,10 @@
 // Enqueue returns ErrSpoolFull and leaves the file where it is; it never
 // drops data, neither the new file nor the oldest. The collector keeps the
 // file, stops reading its source and waits (WaitForSpace) before enqueuing
-// it again. Its resume point (replication slot LSN, audit log offset) only
-// advances after Enqueue succeeds, so the source itself holds what the spool
-// cannot: PostgreSQL keeps the WAL for the slot, audit logs stay on disk. We
+// it again. Its resume point (replication slot LSN, audit log offset)
+// never advances before Enqueue succeeds (the gather agent advances it even
+// later, once the file is in the blob store), so the source itself holds
+// what the spool cannot: PostgreSQL keeps the WAL for the slot, audit logs stay on disk. We
 // chose this over dropping the oldest files because an audit trail with
 // silent holes is worse than a late one; the cost is that the source's
 // retention grows while the store is down, which the agent reports in its
@@ -245,8 +246,9 @@ func (s *Spool) CreateTemp(pattern string) (*os.File, error) {
 }
 
 // Enqueue moves the finished activity file at path, described by m, into
-// the queue, durably: when it returns nil the pair survives a crash and the
-// caller may advance its resume point to m.LastPosition. When the pair does
+// the queue, durably: when it returns nil the pair survives a crash, so a
+// caller may advance its resume point to m.LastPosition (the gather agent
+// waits until the pair is uploaded). When the pair does
 // not fit it returns an error wrapping ErrSpoolFull and leaves path alone.
 // A file larger than MaxBytes on its own, or a manifest that does not match
 // the file, is EINVALID.
