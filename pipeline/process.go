@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/pipeline/enrich"
 	"github.com/scalefield/scalefield/store"
 )
 
@@ -229,9 +230,6 @@ func Score(e *scalefield.SecurityEvent, cfg ProcessConfig) {
 }
 
 func publicAddr(s string) bool {
-	if s == "" {
-		return false
-	}
 	a, err := netip.ParseAddr(s)
-	return err == nil && a.IsGlobalUnicast() && !a.IsPrivate()
+	return err == nil && enrich.PublicAddr(a)
 }

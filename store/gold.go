@@ -18,7 +18,17 @@ type goldFacts struct {
 	tenantID, severity, source, srcIP, user, country string
 	class                                            int
 	time                                             time.Time
-	threat, critical                                 bool
+	threat                                           bool
+}
+
+// critical reports a critical finding raised by another tool.
+func (f goldFacts) critical() bool {
+	return f.class == scalefield.ClassDetectionFinding && f.severity == string(scalefield.SeverityCritical)
+}
+
+// highSeverity reports a high or critical severity.
+func highSeverity(s string) bool {
+	return s == string(scalefield.SeverityHigh) || s == string(scalefield.SeverityCritical)
 }
 
 func factsOf(e *scalefield.SecurityEvent) goldFacts {
@@ -29,8 +39,7 @@ func factsOf(e *scalefield.SecurityEvent) goldFacts {
 	return goldFacts{
 		tenantID: e.TenantID, severity: string(e.Severity), source: src, srcIP: e.SrcIP,
 		user: strings.ToLower(e.User), country: geoCountry(e.SrcGeo), class: e.ClassUID, time: e.Time,
-		threat:   len(e.ThreatMatch) > 0,
-		critical: e.ClassUID == scalefield.ClassDetectionFinding && e.Severity == scalefield.SeverityCritical,
+		threat: len(e.ThreatMatch) > 0,
 	}
 }
 
@@ -72,7 +81,7 @@ func (d goldDeltas) addEvent(f goldFacts, n int64) {
 	if f.threat {
 		d.add(f.tenantID, f.time, scalefield.DimThreat, "", n)
 	}
-	if f.critical {
+	if f.critical() {
 		d.add(f.tenantID, f.time, scalefield.DimCritical, "", n)
 	}
 }
@@ -151,7 +160,7 @@ func (d userDeltas) add(tenantID, user string, t time.Time, status string, threa
 
 func (d userDeltas) addEvent(e *scalefield.SecurityEvent) {
 	d.add(e.TenantID, e.User, e.Time, e.Status, len(e.ThreatMatch) > 0,
-		e.Severity == scalefield.SeverityHigh || e.Severity == scalefield.SeverityCritical, e.RiskScore,
+		highSeverity(string(e.Severity)), e.RiskScore,
 		e.UserContext != nil && e.UserContext.Privileged, 1)
 }
 

@@ -93,14 +93,13 @@ func reprocessTx(ctx context.Context, tx pgx.Tx, tenantID string, from, to time.
 			if src != nil {
 				f.srcIP = src.String()
 			}
-			f.critical = f.class == scalefield.ClassDetectionFinding && f.severity == string(scalefield.SeverityCritical)
 			deltas.addEvent(f, -1)
 			removedIDs, removedTimes = append(removedIDs, id), append(removedTimes, t)
 			if dedup != nil {
 				dedupKeys, dedupWindows = append(dedupKeys, dedup), append(dedupWindows, t.UTC().Truncate(24*time.Hour))
 			}
 			requeue, requeueAt = append(requeue, bronzeID), append(requeueAt, received)
-			users.add(tenantID, f.user, t, status, f.threat, f.severity == "high" || f.severity == "critical", float64(risk), false, -1)
+			users.add(tenantID, f.user, t, status, f.threat, highSeverity(f.severity), float64(risk), false, -1)
 			return nil
 		})
 	if err != nil {

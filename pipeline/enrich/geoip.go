@@ -88,7 +88,7 @@ func (g *GeoIP) Close() error {
 // other lookups: callers must not modify it.
 func (g *GeoIP) Lookup(addr netip.Addr) *scalefield.Geo {
 	addr = addr.Unmap()
-	if !publicAddr(addr) {
+	if !PublicAddr(addr) {
 		return nil
 	}
 	city := g.city.Lookup(addr)
@@ -144,8 +144,8 @@ func (g *GeoIP) slot(a, b uintptr) uint64 {
 	return h >> (64 - geoCacheBits)
 }
 
-// publicAddr reports whether a is a valid address GeoIP databases can
+// PublicAddr reports whether a is a valid address GeoIP databases can
 // place: not private, loopback, link-local, multicast or unspecified.
-func publicAddr(a netip.Addr) bool {
+func PublicAddr(a netip.Addr) bool {
 	return a.IsValid() && a.IsGlobalUnicast() && !a.IsPrivate()
 }
