@@ -50,7 +50,7 @@ func (s *EventService) AppendBronze(ctx context.Context, records []scalefield.Br
 	}
 	defer tx.Rollback(ctx)
 
-	ids, err := copyBronze(ctx, tx, records)
+	ids, err := reserveAndCopyBronze(ctx, tx, records)
 	if err != nil {
 		return nil, fmt.Errorf("append bronze: %w", err)
 	}

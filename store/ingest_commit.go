@@ -92,21 +92,26 @@ func (s *EventService) CommitIngest(ctx context.Context, reqs []*IngestRequest) 
 	}
 	now := s.db.Now().UTC()
 
-	// The rows every concurrent commit touches (a channel's ack counter, a
-	// source's totals) are locked last, so commits wait for each other only
-	// for the length of a commit, not of a COPY.
 	tx, err := s.db.Pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("commit ingest: begin: %w", err)
 	}
 	defer tx.Rollback(ctx)
-	if err := recordIngestRequests(ctx, tx, live, now); err != nil {
+	reserve := 0
+	for _, r := range live {
+		reserve += len(r.Records)
+	}
+	ids, err := recordIngestRequests(ctx, tx, live, now, reserve)
+	if err != nil {
 		return err
 	}
 	var records []scalefield.BronzeRecord
+	var recordIDs []int64
 	var stored []*IngestRequest
 	for _, r := range live {
+		n := len(r.Records)
 		if !r.Duplicate {
+			recordIDs = append(recordIDs, ids[:n]...)
 			// Each record remembers the registry source it came in under.
 			for i := range r.Records {
 				r.Records[i].OriginKind, r.Records[i].Origin = r.Kind, r.Source
@@ -114,24 +119,29 @@ func (s *EventService) CommitIngest(ctx context.Context, reqs []*IngestRequest) 
 			records = append(records, r.Records...)
 			stored = append(stored, r)
 		}
+		ids = ids[n:]
 	}
 	if len(records) > 0 {
-		if _, err := copyBronze(ctx, tx, records); err != nil {
+		if err := copyBronze(ctx, tx, records, recordIDs); err != nil {
 			return fmt.Errorf("commit ingest: %w", err)
 		}
 	}
-	if err := assignAckIDs(ctx, tx, stored, now); err != nil {
-		return err
-	}
-	if err := recordAcks(ctx, tx, stored, now); err != nil {
-		return err
-	}
+	// After the COPY, one round trip: the refine queue entries, then the
+	// ack ids and the source registry (the rows every concurrent commit
+	// touches, so they are locked last and held only for the commit), and
+	// the refine stage's wake-up.
+	batch := &pgx.Batch{}
 	if len(records) > 0 {
-		if err := upsertIngestSources(ctx, tx, stored, now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, '')`, BronzeChannel); err != nil {
-			return fmt.Errorf("commit ingest: notify: %w", err)
+		queueRefine(batch, records, recordIDs)
+	}
+	queueRecordAcks(batch, stored, now)
+	if len(records) > 0 {
+		queueIngestSources(batch, stored, now)
+		batch.Queue(`SELECT pg_notify($1, '')`, BronzeChannel)
+	}
+	if batch.Len() > 0 {
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return fmt.Errorf("commit ingest: %w", err)
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -162,66 +172,13 @@ func checkIngestRequest(r *IngestRequest) error {
 	return nil
 }
 
-type channelKey struct{ tenant, channel string }
-
-// assignAckIDs hands each request on a channel the channel's next ack id,
-// locking the channels in one order so concurrent commits cannot deadlock.
-func assignAckIDs(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest, now time.Time) error {
-	counts := map[channelKey]int64{}
-	for _, r := range reqs {
-		if r.AckChannel != "" {
-			counts[channelKey{r.TenantID, r.AckChannel}]++
-		}
-	}
-	if len(counts) == 0 {
-		return nil
-	}
-	keys := slices.SortedFunc(func(yield func(channelKey) bool) {
-		for k := range counts {
-			if !yield(k) {
-				return
-			}
-		}
-	}, func(a, b channelKey) int {
-		return cmp.Or(cmp.Compare(a.tenant, b.tenant), cmp.Compare(a.channel, b.channel))
-	})
-	tenants, channels, ns := make([]string, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
-	for i, k := range keys {
-		tenants[i], channels[i], ns[i] = k.tenant, k.channel, counts[k]
-	}
-	rows, err := tx.Query(ctx, `
-		INSERT INTO ingest_channels AS c (tenant_id, channel, next_ack_id, last_used_at)
-		SELECT t, ch, n, $4 FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS u(t, ch, n) ORDER BY t, ch
-		ON CONFLICT (tenant_id, channel) DO UPDATE
-		    SET next_ack_id = c.next_ack_id + EXCLUDED.next_ack_id, last_used_at = EXCLUDED.last_used_at
-		RETURNING tenant_id::text, channel, next_ack_id`, tenants, channels, ns, now)
-	if err != nil {
-		return fmt.Errorf("commit ingest: assign ack ids: %w", err)
-	}
-	next := map[channelKey]int64{}
-	var k channelKey
-	var n int64
-	if _, err := pgx.ForEachRow(rows, []any{&k.tenant, &k.channel, &n}, func() error {
-		next[k] = n - counts[k]
-		return nil
-	}); err != nil {
-		return fmt.Errorf("commit ingest: assign ack ids: %w", err)
-	}
-	for _, r := range reqs {
-		if r.AckChannel != "" {
-			k := channelKey{r.TenantID, r.AckChannel}
-			r.AckID = next[k]
-			next[k]++
-		}
-	}
-	return nil
-}
-
 // recordIngestRequests writes the ingest_requests row of every request
 // with a dedup key (its ack id comes later, in recordAcks), and marks as
 // Duplicate those whose key was committed before inside their window
-// (taking the original's ack id).
-func recordIngestRequests(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest, now time.Time) error {
+// (taking the original's ack id). In the same round trip as the first
+// insert it reserves reserve Bronze IDs and returns them; the IDs of
+// requests found to be duplicates are left unused.
+func recordIngestRequests(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest, now time.Time, reserve int) ([]int64, error) {
 	var todo []*IngestRequest
 	for _, r := range reqs {
 		if r.DedupKey != nil {
@@ -233,16 +190,29 @@ func recordIngestRequests(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest,
 	slices.SortFunc(todo, func(a, b *IngestRequest) int {
 		return cmp.Or(cmp.Compare(a.TenantID, b.TenantID), cmp.Compare(string(a.DedupKey), string(b.DedupKey)))
 	})
-	for attempt := 0; len(todo) > 0; attempt++ {
+	batch := &pgx.Batch{}
+	var ids []int64
+	if reserve > 0 {
+		batch.Queue(reserveBronzeIDs, reserve).Query(func(rows pgx.Rows) error {
+			var err error
+			ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+			return err
+		})
+	}
+	for attempt := 0; len(todo) > 0 || batch.Len() > 0; attempt++ {
 		if attempt == 5 {
-			return fmt.Errorf("commit ingest: dedup keys of %d requests keep conflicting", len(todo))
+			return nil, fmt.Errorf("commit ingest: dedup keys of %d requests keep conflicting", len(todo))
 		}
-		conflicts, err := insertIngestRequests(ctx, tx, todo, now)
-		if err != nil {
-			return err
+		var conflicts []*IngestRequest
+		if len(todo) > 0 {
+			queueInsertIngestRequests(batch, todo, now, &conflicts)
 		}
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return nil, fmt.Errorf("commit ingest: record requests: %w", err)
+		}
+		batch = &pgx.Batch{}
 		if err := resolveDuplicates(ctx, tx, conflicts); err != nil {
-			return err
+			return nil, err
 		}
 		// Expired keys were retired and keys whose holder rolled back are
 		// free: insert those again.
@@ -253,78 +223,108 @@ func recordIngestRequests(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest,
 			}
 		}
 	}
-	return nil
+	if len(ids) != reserve {
+		return nil, fmt.Errorf("commit ingest: %d Bronze IDs reserved, want %d", len(ids), reserve)
+	}
+	return ids, nil
 }
 
-// insertIngestRequests inserts the rows and returns the requests whose key
-// was already taken.
-func insertIngestRequests(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest, now time.Time) ([]*IngestRequest, error) {
+const reserveBronzeIDs = `SELECT nextval('bronze_events_id_seq') FROM generate_series(1, $1)`
+
+// queueInsertIngestRequests queues the insert of the requests' rows; once
+// the batch has run, conflicts holds the requests whose key was already
+// taken.
+func queueInsertIngestRequests(batch *pgx.Batch, reqs []*IngestRequest, now time.Time, conflicts *[]*IngestRequest) {
 	n := len(reqs)
 	tenants, channels, keys := make([]string, n), make([]string, n), make([][]byte, n)
 	events, created := make([]int32, n), make([]time.Time, n)
 	for i, r := range reqs {
 		tenants[i], channels[i], keys[i], events[i], created[i] = r.TenantID, r.AckChannel, r.DedupKey, int32(len(r.Records)), now
 	}
-	rows, err := tx.Query(ctx, `
+	batch.Queue(`
 		INSERT INTO ingest_requests (tenant_id, channel, dedup_key, events, created_at)
 		SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::int[], $5::timestamptz[])
 		ON CONFLICT (tenant_id, dedup_key) DO NOTHING
-		RETURNING id, tenant_id::text, dedup_key`, tenants, channels, keys, events, created)
-	if err != nil {
-		return nil, fmt.Errorf("commit ingest: record requests: %w", err)
-	}
-	inserted := map[string]int64{}
-	var id int64
-	var tenant string
-	var key []byte
-	if _, err := pgx.ForEachRow(rows, []any{&id, &tenant, &key}, func() error {
-		inserted[tenant+string(key)] = id
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("commit ingest: record requests: %w", err)
-	}
-	var conflicts []*IngestRequest
-	for _, r := range reqs {
-		if id, ok := inserted[r.TenantID+string(r.DedupKey)]; ok {
-			r.rowID = id
-		} else {
-			conflicts = append(conflicts, r)
+		RETURNING id, tenant_id::text, dedup_key`, tenants, channels, keys, events, created).Query(func(rows pgx.Rows) error {
+		inserted := map[string]int64{}
+		var id int64
+		var tenant string
+		var key []byte
+		if _, err := pgx.ForEachRow(rows, []any{&id, &tenant, &key}, func() error {
+			inserted[tenant+string(key)] = id
+			return nil
+		}); err != nil {
+			return err
 		}
-	}
-	return conflicts, nil
+		for _, r := range reqs {
+			if id, ok := inserted[r.TenantID+string(r.DedupKey)]; ok {
+				r.rowID = id
+			} else {
+				*conflicts = append(*conflicts, r)
+			}
+		}
+		return nil
+	})
 }
 
-// recordAcks stores the ack id of every request on a channel: on its
-// ingest_requests row when it has one, in a new row otherwise.
-func recordAcks(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest, now time.Time) error {
-	var rowIDs, rowAcks []int64
+// queueRecordAcks queues the statement that hands each request on a
+// channel the channel's next ack id and stores it: on the request's
+// ingest_requests row when it has one, in a new row otherwise. The channel
+// counters are locked in one order, so concurrent commits cannot deadlock.
+func queueRecordAcks(batch *pgx.Batch, reqs []*IngestRequest, now time.Time) {
+	var acked []*IngestRequest
+	var rowIDs []int64
 	var tenants, channels []string
-	var acks []int64
 	var events []int32
 	for _, r := range reqs {
-		switch {
-		case r.AckChannel == "":
-		case r.rowID != 0:
-			rowIDs, rowAcks = append(rowIDs, r.rowID), append(rowAcks, r.AckID)
-		default:
-			tenants, channels, acks, events = append(tenants, r.TenantID), append(channels, r.AckChannel), append(acks, r.AckID), append(events, int32(len(r.Records)))
+		if r.AckChannel != "" {
+			acked = append(acked, r)
+			rowIDs, tenants, channels = append(rowIDs, r.rowID), append(tenants, r.TenantID), append(channels, r.AckChannel)
+			events = append(events, int32(len(r.Records)))
 		}
 	}
-	if len(rowIDs)+len(acks) == 0 {
-		return nil
+	if len(acked) == 0 {
+		return
 	}
-	_, err := tx.Exec(ctx, `
-		WITH keyed AS (
-		    UPDATE ingest_requests r SET ack_id = u.ack_id
-		    FROM unnest($1::bigint[], $2::bigint[]) AS u(id, ack_id) WHERE r.id = u.id
+	batch.Queue(`
+		WITH req AS (
+		    SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[]) WITH ORDINALITY AS r(row_id, tenant_id, channel, events, ord)
+		), wanted AS (
+		    SELECT tenant_id, channel, count(*) AS n FROM req GROUP BY tenant_id, channel
+		), counters AS (
+		    INSERT INTO ingest_channels AS c (tenant_id, channel, next_ack_id, last_used_at)
+		    SELECT tenant_id, channel, n, $5 FROM wanted ORDER BY tenant_id, channel
+		    ON CONFLICT (tenant_id, channel) DO UPDATE
+		        SET next_ack_id = c.next_ack_id + EXCLUDED.next_ack_id, last_used_at = EXCLUDED.last_used_at
+		    RETURNING tenant_id, channel, next_ack_id
+		), acks AS (
+		    SELECT r.ord, r.row_id, r.tenant_id, r.channel, r.events,
+		           c.next_ack_id - w.n - 1 + row_number() OVER (PARTITION BY r.tenant_id, r.channel ORDER BY r.ord) AS ack_id
+		    FROM req r JOIN counters c USING (tenant_id, channel) JOIN wanted w USING (tenant_id, channel)
+		), keyed AS (
+		    UPDATE ingest_requests r SET ack_id = a.ack_id FROM acks a WHERE a.row_id <> 0 AND r.id = a.row_id
+		), unkeyed AS (
+		    INSERT INTO ingest_requests (tenant_id, channel, ack_id, events, created_at)
+		    SELECT tenant_id, channel, ack_id, events, $5 FROM acks WHERE row_id = 0
 		)
-		INSERT INTO ingest_requests (tenant_id, channel, ack_id, events, created_at)
-		SELECT t, ch, a, e, $7 FROM unnest($3::uuid[], $4::text[], $5::bigint[], $6::int[]) AS u(t, ch, a, e)`,
-		rowIDs, rowAcks, tenants, channels, acks, events, now)
-	if err != nil {
-		return fmt.Errorf("commit ingest: record acks: %w", err)
-	}
-	return nil
+		SELECT ord, ack_id FROM acks`, rowIDs, tenants, channels, events, now).Query(func(rows pgx.Rows) error {
+		var ord, ackID int64
+		seen := 0
+		if _, err := pgx.ForEachRow(rows, []any{&ord, &ackID}, func() error {
+			if ord < 1 || ord > int64(len(acked)) {
+				return fmt.Errorf("ack for request %d of %d", ord, len(acked))
+			}
+			acked[ord-1].AckID = ackID
+			seen++
+			return nil
+		}); err != nil {
+			return fmt.Errorf("record acks: %w", err)
+		}
+		if seen != len(acked) {
+			return fmt.Errorf("record acks: %d ack ids for %d requests", seen, len(acked))
+		}
+		return nil
+	})
 }
 
 // resolveDuplicates reads the committed rows holding the requests' keys.
@@ -387,10 +387,11 @@ func resolveDuplicates(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest) er
 
 type sourceKey struct{ tenant, kind, name string }
 
-// upsertIngestSources adds the batch's committed events and bytes to the
-// source registry and to the source's current minute, one row per source,
-// in one order so concurrent commits cannot deadlock.
-func upsertIngestSources(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest, now time.Time) error {
+// queueIngestSources queues the statement adding the batch's committed
+// events and bytes to the source registry and to the source's current
+// minute, one row per source, in one order so concurrent commits cannot
+// deadlock.
+func queueIngestSources(batch *pgx.Batch, reqs []*IngestRequest, now time.Time) {
 	type total struct{ events, bytes int64 }
 	totals := map[sourceKey]*total{}
 	for _, r := range reqs {
@@ -418,7 +419,7 @@ func upsertIngestSources(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest, 
 	for i, k := range keys {
 		tenants[i], kinds[i], names[i], events[i], bytes[i] = k.tenant, k.kind, k.name, totals[k].events, totals[k].bytes
 	}
-	_, err := tx.Exec(ctx, `
+	batch.Queue(`
 		WITH batch AS (
 		    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS b(tenant_id, kind, name, events, bytes)
 		), sources AS (
@@ -434,18 +435,12 @@ func upsertIngestSources(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest, 
 		ON CONFLICT (tenant_id, minute, kind, name) DO UPDATE
 		    SET events = m.events + EXCLUDED.events, bytes = m.bytes + EXCLUDED.bytes`,
 		tenants, kinds, names, events, bytes, now, now.Truncate(time.Minute))
-	if err != nil {
-		return fmt.Errorf("commit ingest: update source registry: %w", err)
-	}
-	return nil
 }
 
-// copyBronze reserves IDs for the records and bulk-loads them into
-// bronze_events and refine_queue with COPY. Text fields are made valid
-// UTF-8 without NUL bytes, which PostgreSQL text cannot hold; the payload is
-// stored exactly as received.
-func copyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.BronzeRecord) ([]int64, error) {
-	rows, err := tx.Query(ctx, `SELECT nextval('bronze_events_id_seq') FROM generate_series(1, $1)`, len(records))
+// reserveAndCopyBronze reserves IDs for the records and bulk-loads them
+// into Bronze with copyBronze.
+func reserveAndCopyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.BronzeRecord) ([]int64, error) {
+	rows, err := tx.Query(ctx, reserveBronzeIDs, len(records))
 	if err != nil {
 		return nil, fmt.Errorf("reserve ids: %w", err)
 	}
@@ -453,41 +448,78 @@ func copyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.BronzeRecor
 	if err != nil {
 		return nil, fmt.Errorf("reserve ids: %w", err)
 	}
-	// Tenant IDs as binary UUIDs: a string for a uuid column costs pgx a
-	// failed encoding plan per value, the biggest cost of the copy.
-	tenants := make([]pgtype.UUID, len(records))
+	if err := copyBronze(ctx, tx, records, ids); err != nil {
+		return nil, err
+	}
+	batch := &pgx.Batch{}
+	queueRefine(batch, records, ids)
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("queue: %w", err)
+	}
+	return ids, nil
+}
+
+// copyBronze bulk-loads the records, with the reserved ids, into
+// bronze_events with COPY; queueRefine queues them for refinement. Text
+// fields are made valid UTF-8 without NUL bytes, which PostgreSQL text
+// cannot hold; the payload is stored exactly as received.
+func copyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.BronzeRecord, ids []int64) error {
+	tenants := make([][16]byte, len(records))
+	parsed := map[string][16]byte{}
+	size := 0
+	for i := range records {
+		u, ok := parsed[records[i].TenantID]
+		if !ok {
+			var id pgtype.UUID
+			if err := id.Scan(records[i].TenantID); err != nil {
+				return scalefield.Errorf(scalefield.EINVALID, "tenant ID %q is not a UUID", records[i].TenantID)
+			}
+			u = id.Bytes
+			parsed[records[i].TenantID] = u
+		}
+		tenants[i] = u
+		r := &records[i]
+		size += 160 + len(r.Payload) + len(r.Kind) + len(r.Source) + len(r.Sourcetype) + len(r.Host) + len(r.Channel) + len(r.OriginKind) + len(r.Origin)
+	}
+	bronze := newBinaryCopy(size)
+	for i := range records {
+		r := &records[i]
+		sum := sha256.Sum256(r.Payload)
+		bronze.row(12)
+		bronze.int64(ids[i])
+		bronze.uuid(tenants[i])
+		bronze.timestamptz(r.ReceivedAt)
+		bronze.text(cleanText(r.Kind))
+		bronze.text(cleanText(r.Source))
+		bronze.text(cleanText(r.Sourcetype))
+		bronze.text(cleanText(r.Host))
+		bronze.text(cleanText(r.Channel))
+		bronze.bytea(r.Payload)
+		bronze.bytea(sum[:])
+		bronze.text(cleanText(r.OriginKind))
+		bronze.text(cleanText(r.Origin))
+	}
+	if _, err := bronze.send(ctx, tx, "bronze_events", []string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype",
+		"host", "channel", "payload", "content_hash", "origin_kind", "origin"}); err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	return nil
+}
+
+// queueRefine queues the insert of the records' refine queue entries.
+func queueRefine(batch *pgx.Batch, records []scalefield.BronzeRecord, ids []int64) {
+	tenants, received := make([]pgtype.UUID, len(records)), make([]time.Time, len(records))
 	parsed := map[string]pgtype.UUID{}
 	for i := range records {
 		u, ok := parsed[records[i].TenantID]
 		if !ok {
-			if err := u.Scan(records[i].TenantID); err != nil {
-				return nil, scalefield.Errorf(scalefield.EINVALID, "tenant ID %q is not a UUID", records[i].TenantID)
-			}
+			_ = u.Scan(records[i].TenantID) // checked by copyBronze
 			parsed[records[i].TenantID] = u
 		}
-		tenants[i] = u
+		tenants[i], received[i] = u, records[i].ReceivedAt
 	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"bronze_events"},
-		[]string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype", "host", "channel", "payload", "content_hash",
-			"origin_kind", "origin"},
-		pgx.CopyFromSlice(len(records), func(i int) ([]any, error) {
-			r := &records[i]
-			sum := sha256.Sum256(r.Payload)
-			return []any{ids[i], tenants[i], r.ReceivedAt, cleanText(r.Kind), cleanText(r.Source), cleanText(r.Sourcetype),
-				cleanText(r.Host), cleanText(r.Channel), r.Payload, sum[:], cleanText(r.OriginKind), cleanText(r.Origin)}, nil
-		}))
-	if err != nil {
-		return nil, fmt.Errorf("copy: %w", err)
-	}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"refine_queue"},
-		[]string{"bronze_id", "received_at", "tenant_id"},
-		pgx.CopyFromSlice(len(records), func(i int) ([]any, error) {
-			return []any{ids[i], records[i].ReceivedAt, tenants[i]}, nil
-		}))
-	if err != nil {
-		return nil, fmt.Errorf("queue: %w", err)
-	}
-	return ids, nil
+	batch.Queue(`INSERT INTO refine_queue (bronze_id, received_at, tenant_id)
+		SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[])`, ids, received, tenants)
 }
 
 // cleanText returns s as valid UTF-8 without NUL bytes.
