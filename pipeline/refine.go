@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	scalefield "github.com/scalefield/scalefield"
@@ -50,7 +51,14 @@ type Refiner struct {
 
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	// statsAt is when the queue gauges were last read (Unix ns).
+	statsAt atomic.Int64
 }
+
+// queueStatsEvery is how often the backlog gauges are refreshed: counting
+// the queue reads all of it, too much to do after every batch of a busy
+// replica.
+const queueStatsEvery = time.Second
 
 // NewRefiner returns a refine stage on db that publishes to broker.
 func NewRefiner(cfg RefineConfig, db *store.DB, broker scalefield.EventBroker, log *slog.Logger) *Refiner {
@@ -163,9 +171,19 @@ func (r *Refiner) RunOnce(ctx context.Context) (*store.RefineResult, error) {
 			}
 		}
 	}
+	r.refreshQueueStats(ctx)
+	return res, nil
+}
+
+// refreshQueueStats updates the backlog gauges when they are older than
+// queueStatsEvery; of the workers that find them stale, one reads.
+func (r *Refiner) refreshQueueStats(ctx context.Context) {
+	now, last := time.Now().UnixNano(), r.statsAt.Load()
+	if now-last < int64(queueStatsEvery) || !r.statsAt.CompareAndSwap(last, now) {
+		return
+	}
 	if depth, oldest, err := r.Store.QueueStats(ctx); err == nil {
 		queueDepth.Set(float64(depth))
 		lagSeconds.Set(oldest.Seconds())
 	}
-	return res, nil
 }

@@ -6,18 +6,24 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	scalefield "github.com/scalefield/scalefield"
 )
 
 // binaryCopy builds the body of a COPY ... FROM STDIN (FORMAT binary) for
-// the hot bulk loads (Bronze on ingest and on gather import). pgx's
-// CopyFrom encodes each value through its generic type map (a plan lookup
-// and an interface allocation per value), which cost the HEC receiver a
-// sixth of its CPU; the columns of these tables are few and fixed, so their
-// wire encoding is written here, field by field, into one buffer.
+// the hot bulk loads (Bronze on ingest, Silver and the Gold deltas on
+// refine). pgx's CopyFrom encodes each value through its generic type map
+// (a plan lookup and an interface allocation per value, and a failed plan
+// and an error value for every string sent to a uuid or inet column),
+// which cost the HEC receiver a sixth of its CPU and the refine stage more;
+// the columns of these tables are fixed, so their wire encoding is written
+// here, field by field, into one buffer.
 //
 // Callers write a row with row(n) followed by exactly n fields, in the
 // column order of the COPY statement.
@@ -50,6 +56,11 @@ func (c *binaryCopy) int64(v int64) {
 func (c *binaryCopy) int32(v int32) {
 	c.buf = binary.BigEndian.AppendUint32(c.buf, 4)
 	c.buf = binary.BigEndian.AppendUint32(c.buf, uint32(v))
+}
+
+func (c *binaryCopy) float32(v float32) {
+	c.buf = binary.BigEndian.AppendUint32(c.buf, 4)
+	c.buf = binary.BigEndian.AppendUint32(c.buf, math.Float32bits(v))
 }
 
 func (c *binaryCopy) float64(v float64) {
@@ -89,6 +100,64 @@ func (c *binaryCopy) bytea(b []byte) {
 	c.buf = append(c.buf, b...)
 }
 
+// inet writes a as a host address (no zone: PostgreSQL has none), or NULL
+// when it is the zero Addr.
+func (c *binaryCopy) inet(a netip.Addr) {
+	switch {
+	case !a.IsValid():
+		c.null()
+	case a.Is4():
+		b := a.As4()
+		c.buf = binary.BigEndian.AppendUint32(c.buf, 8)
+		c.buf = append(c.buf, 2, 32, 0, 4) // PGSQL_AF_INET, bits, not cidr, length
+		c.buf = append(c.buf, b[:]...)
+	default:
+		b := a.As16()
+		c.buf = binary.BigEndian.AppendUint32(c.buf, 20)
+		c.buf = append(c.buf, 3, 128, 0, 16) // PGSQL_AF_INET6
+		c.buf = append(c.buf, b[:]...)
+	}
+}
+
+// jsonb writes doc (JSON text), or NULL when it is nil.
+func (c *binaryCopy) jsonb(doc []byte) {
+	if doc == nil {
+		c.null()
+		return
+	}
+	c.buf = binary.BigEndian.AppendUint32(c.buf, uint32(1+len(doc)))
+	c.buf = append(c.buf, 1) // jsonb binary format version
+	c.buf = append(c.buf, doc...)
+}
+
+// textArray writes a one-dimensional text[] of values (each valid UTF-8
+// without NUL bytes); nil writes an empty array.
+func (c *binaryCopy) textArray(values []string) {
+	const textOID = 25
+	size := 12
+	if len(values) > 0 {
+		size += 8
+	}
+	for _, v := range values {
+		size += 4 + len(v)
+	}
+	c.buf = binary.BigEndian.AppendUint32(c.buf, uint32(size))
+	if len(values) == 0 {
+		c.buf = binary.BigEndian.AppendUint32(c.buf, 0) // dimensions
+		c.buf = binary.BigEndian.AppendUint32(c.buf, 0) // no NULLs
+		c.buf = binary.BigEndian.AppendUint32(c.buf, textOID)
+		return
+	}
+	c.buf = binary.BigEndian.AppendUint32(c.buf, 1)
+	c.buf = binary.BigEndian.AppendUint32(c.buf, 0)
+	c.buf = binary.BigEndian.AppendUint32(c.buf, textOID)
+	c.buf = binary.BigEndian.AppendUint32(c.buf, uint32(len(values)))
+	c.buf = binary.BigEndian.AppendUint32(c.buf, 1) // lower bound
+	for _, v := range values {
+		c.text(v)
+	}
+}
+
 func (c *binaryCopy) null() {
 	c.buf = binary.BigEndian.AppendUint32(c.buf, math.MaxUint32) // -1
 }
@@ -110,4 +179,19 @@ func (c *binaryCopy) send(ctx context.Context, tx pgx.Tx, table string, columns 
 		return tag.RowsAffected(), fmt.Errorf("copy %s: %d of %d rows stored", table, tag.RowsAffected(), c.rows)
 	}
 	return tag.RowsAffected(), nil
+}
+
+// uuids parses tenant IDs once each for a batch of rows.
+type uuids map[string][16]byte
+
+func (u uuids) parse(s string) ([16]byte, error) {
+	if b, ok := u[s]; ok {
+		return b, nil
+	}
+	var id pgtype.UUID
+	if err := id.Scan(s); err != nil {
+		return [16]byte{}, scalefield.Errorf(scalefield.EINVALID, "tenant ID %q is not a UUID", s)
+	}
+	u[s] = id.Bytes
+	return id.Bytes, nil
 }

@@ -95,17 +95,28 @@ func (d goldDeltas) addDuplicate(tenantID string, eventTime time.Time, n int64) 
 // stage. COPY into a table without keys takes no row locks, so concurrent
 // refine batches never wait for each other here.
 func (d goldDeltas) enqueue(ctx context.Context, tx pgx.Tx) error {
-	rows := make([][]any, 0, len(d))
+	c := newBinaryCopy(len(d) * 96)
+	tenants := uuids{}
 	for k, n := range d {
-		if n != 0 {
-			rows = append(rows, []any{k.tenantID, string(k.period), string(k.dimension), k.bucket, k.value, n})
+		if n == 0 {
+			continue
 		}
+		tenant, err := tenants.parse(k.tenantID)
+		if err != nil {
+			return err
+		}
+		c.row(6)
+		c.uuid(tenant)
+		c.text(string(k.period))
+		c.text(string(k.dimension))
+		c.timestamptz(k.bucket)
+		c.text(k.value)
+		c.int64(n)
 	}
-	if len(rows) == 0 {
+	if c.rows == 0 {
 		return nil
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"gold_deltas"},
-		[]string{"tenant_id", "period", "dimension", "bucket", "value", "count"}, pgx.CopyFromRows(rows)); err != nil {
+	if _, err := c.send(ctx, tx, "gold_deltas", []string{"tenant_id", "period", "dimension", "bucket", "value", "count"}); err != nil {
 		return fmt.Errorf("gold deltas: %w", err)
 	}
 	return nil
@@ -168,13 +179,27 @@ func (d userDeltas) enqueue(ctx context.Context, tx pgx.Tx) error {
 	if len(d) == 0 {
 		return nil
 	}
-	rows := make([][]any, 0, len(d))
+	c := newBinaryCopy(len(d) * 128)
+	tenants := uuids{}
 	for k, a := range d {
-		rows = append(rows, []any{k.tenantID, k.user, a.events, a.failures, a.threats, a.high, float32(a.maxRisk), a.privileged, a.first, a.last})
+		tenant, err := tenants.parse(k.tenantID)
+		if err != nil {
+			return err
+		}
+		c.row(10)
+		c.uuid(tenant)
+		c.text(k.user)
+		c.int64(a.events)
+		c.int64(a.failures)
+		c.int64(a.threats)
+		c.int64(a.high)
+		c.float32(float32(a.maxRisk))
+		c.bool(a.privileged)
+		c.timestamptz(a.first)
+		c.timestamptz(a.last)
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"gold_user_deltas"},
-		[]string{"tenant_id", "user_name", "events", "failures", "threat_matches", "high_severity", "max_risk", "privileged", "first_seen", "last_seen"},
-		pgx.CopyFromRows(rows)); err != nil {
+	if _, err := c.send(ctx, tx, "gold_user_deltas", []string{"tenant_id", "user_name", "events", "failures", "threat_matches",
+		"high_severity", "max_risk", "privileged", "first_seen", "last_seen"}); err != nil {
 		return fmt.Errorf("gold user deltas: %w", err)
 	}
 	return nil

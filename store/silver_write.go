@@ -283,49 +283,90 @@ func copySilver(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEve
 	if len(events) == 0 {
 		return nil
 	}
-	i := 0
-	var rowErr error
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"silver_security_events"}, silverColumns, pgx.CopyFromFunc(func() ([]any, error) {
-		if i == len(events) {
-			return nil, nil
+	c := newBinaryCopy(len(events) * 512)
+	tenants := uuids{}
+	for _, e := range events {
+		tenant, err := tenants.parse(e.TenantID)
+		if err != nil {
+			return err
 		}
-		e := events[i]
-		i++
 		enr, err := enrichmentOf(e)
 		if err != nil {
-			rowErr = err
-			return nil, err
+			return fmt.Errorf("refine: encode enrichment: %w", err)
 		}
-		var dbRows *int64
+		c.row(len(silverColumns))
+		c.int64(e.ID)
+		c.uuid(tenant)
+		c.int64(e.BronzeID)
+		c.timestamptz(e.Time)
+		c.timestamptz(e.ReceivedAt)
+		c.text(e.Host)
+		c.text(e.Source)
+		c.text(e.Sourcetype)
+		c.text(string(e.Severity))
+		c.text(e.Message)
+		c.text(e.User)
+		c.inet(addrOf(e.SrcIP))
+		c.inet(addrOf(e.DstIP))
+		c.text(e.Action)
+		c.int32(int32(e.ClassUID))
+		c.int32(int32(e.ActivityID))
+		c.text(e.ActivityName)
+		c.text(e.Status)
+		optionalInt32(c, e.SrcPort)
+		optionalInt32(c, e.DstPort)
+		c.text(e.SrcHostname)
+		c.text(e.DstHostname)
+		c.text(e.Device)
+		c.text(e.VendorEventID)
+		c.text(e.DBName)
+		c.text(e.DBStatement)
+		c.text(e.DBObject)
 		if e.DBRows != 0 || e.ClassUID == scalefield.ClassDatastoreActivity {
-			dbRows = &e.DBRows
+			c.int64(e.DBRows)
+		} else {
+			c.null()
 		}
-		var last *time.Time
+		c.text(e.FindingUID)
+		c.text(e.FindingTitle)
+		c.text(geoCountry(e.SrcGeo))
+		c.text(geoCountry(e.DstGeo))
+		c.jsonb(enr)
+		c.bool(len(e.ThreatMatch) > 0)
+		c.float32(float32(e.RiskScore))
+		c.float32(float32(e.Quality))
+		c.textArray(e.QualityFlags)
+		c.textArray(e.Warnings)
+		c.bytea([]byte(e.DedupKey))
+		c.int32(int32(max(e.DupCount, 1)))
 		if t, ok := lastSeen[e.ID]; ok {
-			last = &t
+			c.timestamptz(t)
+		} else {
+			c.null()
 		}
-		return []any{e.ID, e.TenantID, e.BronzeID, e.Time, e.ReceivedAt, e.Host, e.Source, e.Sourcetype,
-			string(e.Severity), e.Message, e.User, parseAddr(e.SrcIP), parseAddr(e.DstIP), e.Action, e.ClassUID,
-			e.ActivityID, e.ActivityName, e.Status, nullInt(e.SrcPort), nullInt(e.DstPort), e.SrcHostname,
-			e.DstHostname, e.Device, e.VendorEventID, e.DBName, e.DBStatement, e.DBObject, dbRows, e.FindingUID,
-			e.FindingTitle, geoCountry(e.SrcGeo), geoCountry(e.DstGeo), enr, len(e.ThreatMatch) > 0,
-			float32(e.RiskScore), float32(e.Quality), nonNil(e.QualityFlags), nonNil(e.Warnings),
-			[]byte(e.DedupKey), max(e.DupCount, 1), last}, nil
-	}))
-	if rowErr != nil {
-		return fmt.Errorf("refine: encode enrichment: %w", rowErr)
 	}
-	if err != nil {
+	if _, err := c.send(ctx, tx, "silver_security_events", silverColumns); err != nil {
 		return fmt.Errorf("refine: copy silver: %w", err)
 	}
 	return nil
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+// addrOf parses an address the refine stage validated; the zero Addr
+// (stored as NULL) for none.
+func addrOf(s string) netip.Addr {
+	if a := parseAddr(s); a != nil {
+		return a.WithZone("")
 	}
-	return s
+	return netip.Addr{}
+}
+
+// optionalInt32 writes v, or NULL for 0 (a port that was not given).
+func optionalInt32(c *binaryCopy, v int) {
+	if v == 0 {
+		c.null()
+		return
+	}
+	c.int32(int32(v))
 }
 
 // finish records the duplicates, the alerts and user activities of the new

@@ -96,34 +96,29 @@ func BenchmarkRefine(b *testing.B) {
 	r := pipeline.NewRefiner(cfg, bb.main.DB, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	r.Normalize = mapper.Normalize
 	r.Enricher = enricher
-	refine := store.NewRefineStore(bb.main.DB)
 	gold := store.NewGoldService(bb.main.DB)
 	agg := pipeline.NewAggregator(gold, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	b.ResetTimer()
 	start := time.Now()
 	r.Start(ctx)
 	agg.Start(ctx)
-	for {
-		depth, _, err := refine.QueueStats(ctx)
-		if err != nil {
-			b.Fatal(err)
+	// Waiting is polled with EXISTS, not counted: a count reads the whole
+	// backlog, and 200 of them a second would load the cores being measured.
+	waitEmpty := func(query string) {
+		for {
+			var pending bool
+			if err := bb.main.DB.Pool.QueryRow(ctx, query).Scan(&pending); err != nil {
+				b.Fatal(err)
+			}
+			if !pending {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
-		if depth == 0 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
+	waitEmpty(`SELECT EXISTS (SELECT 1 FROM refine_queue)`)
 	elapsed := time.Since(start)
-	for {
-		n, err := gold.PendingGold(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if n == 0 {
-			break
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitEmpty(`SELECT EXISTS (SELECT 1 FROM gold_deltas) OR EXISTS (SELECT 1 FROM gold_user_deltas)`)
 	goldElapsed := time.Since(start)
 	b.StopTimer()
 	r.Stop()
