@@ -14,13 +14,32 @@ import (
 
 // hecEnvelope is the part of an HEC event the receiver checks.
 type hecEnvelope struct {
-	Time       json.RawMessage `json:"time"`
-	Host       *string         `json:"host"`
-	Source     *string         `json:"source"`
-	Sourcetype *string         `json:"sourcetype"`
-	Index      json.RawMessage `json:"index"`
-	Event      json.RawMessage `json:"event"`
-	Fields     json.RawMessage `json:"fields"`
+	Time       json.RawMessage
+	Host       *string
+	Source     *string
+	Sourcetype *string
+	Index      json.RawMessage
+	Event      json.RawMessage
+	Fields     json.RawMessage
+}
+
+// decodeEnvelope reads the envelope's keys as Splunk does: exactly, so
+// "Event" is not "event" (encoding/json's struct decoding would match
+// keys case-insensitively). A key given twice counts with its last value.
+// Metadata strings must be JSON strings or null.
+func decodeEnvelope(keys map[string]json.RawMessage, env *hecEnvelope) error {
+	env.Time, env.Index, env.Event, env.Fields = keys["time"], keys["index"], keys["event"], keys["fields"]
+	for _, m := range []struct {
+		key string
+		dst **string
+	}{{"host", &env.Host}, {"source", &env.Source}, {"sourcetype", &env.Sourcetype}} {
+		if v, ok := keys[m.key]; ok {
+			if err := json.Unmarshal(v, m.dst); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // parseEvents splits the body into event envelopes and checks each; each
@@ -31,8 +50,8 @@ func (h *HEC) parseEvents(body []byte, token *store.IngestToken, channel string,
 	var records []scalefield.BronzeRecord
 	for n := 0; ; n++ {
 		start := dec.InputOffset()
-		var env hecEnvelope
-		err := dec.Decode(&env)
+		var keys map[string]json.RawMessage
+		err := dec.Decode(&keys)
 		if err == io.EOF {
 			return records, 0, hecSuccess
 		}
@@ -40,7 +59,8 @@ func (h *HEC) parseEvents(body []byte, token *store.IngestToken, channel string,
 			return records, n, hecInvalidFormat
 		}
 		raw := bytes.TrimSpace(body[start:dec.InputOffset()])
-		if err != nil || len(raw) == 0 || raw[0] != '{' {
+		var env hecEnvelope
+		if err != nil || len(raw) == 0 || raw[0] != '{' || decodeEnvelope(keys, &env) != nil {
 			return records, n, hecInvalidFormat
 		}
 		if code := checkEnvelope(&env); code != hecSuccess {

@@ -334,6 +334,8 @@ func TestHECRefusesWithSplunkCodesAndStoresNothing(t *testing.T) {
 		{"invalid channel in the query", request{path: "/services/collector/raw?channel=1234", headers: auth, body: []byte("x")}, 400, 11, "Invalid data channel", nil},
 		{"event missing", request{headers: auth, body: []byte(`{"event":"ok"}{"host":"h"}`)}, 400, 12, "Event field is required", n(1)},
 		{"event null", request{headers: auth, body: []byte(`{"event":null}`)}, 400, 12, "Event field is required", n(0)},
+		{"keys are case-sensitive", request{headers: auth, body: []byte(`{"event":"ok"}{"Event":"x"}`)}, 400, 12, "Event field is required", n(1)},
+		{"host must be a string", request{headers: auth, body: []byte(`{"event":"ok","host":7}`)}, 400, 6, "Invalid data format", n(0)},
 		{"event blank", request{headers: auth, body: []byte(`{"event":""}`)}, 400, 13, "Event field cannot be blank", n(0)},
 		{"event empty object", request{headers: auth, body: []byte(`{"event":{}}`)}, 400, 13, "Event field cannot be blank", n(0)},
 		{"fields not an object", request{headers: auth, body: []byte(`{"event":"x","fields":[1]}`)}, 400, 15, "Error in handling indexed fields", n(0)},
