@@ -18,11 +18,17 @@ import (
 func BenchmarkHECIngest(b *testing.B) {
 	const batch = 100
 	bb := setup(b)
-	var body strings.Builder
-	for i := range batch {
-		fmt.Fprintf(&body, `{"event":{"message":"benchmark event %d","severity":"medium","user":"bench","src_ip":"192.0.2.%d"},"host":"bench-01","sourcetype":"bench"}`, i, i%250+1)
+	// Every request's events are distinct: Silver would fold copies of the
+	// same event (within the dedup window) into one row.
+	var requests atomic.Int64
+	payload := func() string {
+		r := requests.Add(1)
+		var body strings.Builder
+		for i := range batch {
+			fmt.Fprintf(&body, `{"event":{"message":"benchmark event %d-%d","severity":"medium","user":"bench","src_ip":"192.0.2.%d"},"host":"bench-01","sourcetype":"bench"}`, r, i, i%250+1)
+		}
+		return body.String()
 	}
-	payload := body.String()
 	url := bb.main.Server.URL() + "/services/collector/event"
 	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var failed atomic.Int64
@@ -31,7 +37,7 @@ func BenchmarkHECIngest(b *testing.B) {
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(payload))
+			req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(payload()))
 			req.Header.Set("Authorization", "Splunk "+bb.a.Secret)
 			res, err := httpClient.Do(req)
 			if err != nil || res.StatusCode != http.StatusOK {
