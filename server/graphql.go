@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"strings"
@@ -46,7 +47,17 @@ func newGraphQLHandler(cfg Config, resolver *graph.Resolver, auth scalefield.Aut
 				ctx = transport.WithWebsocketCloseCode(ctx, 4403)
 				return transport.AppendCloseReason(ctx, "Forbidden"), nil, err
 			}
-			return scalefield.NewContextWithSession(ctx, session), nil, nil
+			// The connection lives as long as its sign-in: cancelling this
+			// context closes it, and CloseFunc stops the check.
+			ctx, stop := context.WithCancel(scalefield.NewContextWithSession(ctx, session))
+			ctx = context.WithValue(ctx, stopCheckKey{}, stop)
+			go recheckSession(ctx, stop, auth, token, cmp.Or(cfg.SessionCheck, 30*time.Second), log)
+			return ctx, nil, nil
+		},
+		CloseFunc: func(ctx context.Context, _ int) {
+			if stop, ok := ctx.Value(stopCheckKey{}).(context.CancelFunc); ok {
+				stop()
+			}
 		},
 		ErrorFunc: func(ctx context.Context, err error) {
 			log.DebugContext(ctx, "websocket closed", "error", err)
@@ -97,4 +108,33 @@ func bearerToken(header string) string {
 		return ""
 	}
 	return strings.TrimSpace(token)
+}
+
+type stopCheckKey struct{}
+
+// recheckSession authenticates token every interval until ctx ends, and
+// calls stop (closing the WebSocket) once it is refused: the session was
+// signed out or revoked, the API key revoked, or the token expired. A
+// failure to check (the database unreachable) keeps the connection until
+// the next check.
+func recheckSession(ctx context.Context, stop context.CancelFunc, auth scalefield.AuthService, token string, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		_, err := auth.Authenticate(ctx, token)
+		switch {
+		case err == nil:
+		case scalefield.ErrorCode(err) == scalefield.EUNAUTHORIZED:
+			log.InfoContext(ctx, "websocket closed: its sign-in ended", "reason", scalefield.ErrorMessage(err))
+			stop()
+			return
+		case ctx.Err() == nil:
+			log.WarnContext(ctx, "websocket: could not check its sign-in", "error", err)
+		}
+	}
 }

@@ -36,6 +36,11 @@ type Config struct {
 	ComplexityLimit int
 	// GraphQLRate is the complexity each caller may spend, across replicas.
 	GraphQLRate scalefield.Limit
+	// SessionCheck is how often a GraphQL WebSocket's token is
+	// authenticated again; when its session was signed out or revoked, its
+	// API key revoked, or the token expired, the socket is closed. 0 means
+	// 30 seconds.
+	SessionCheck time.Duration
 }
 
 // ReadyCheck reports whether a dependency is ready; nil means ready.

@@ -42,6 +42,9 @@ type Config struct {
 	GeoIPCity       string
 	GeoIPASN        string
 	ComplexityLimit int
+	// SessionCheck is how often a GraphQL WebSocket's credential is
+	// checked again; a signed-out, revoked or expired one closes it.
+	SessionCheck time.Duration
 	// SyslogConfig names a YAML or JSON file of syslog listeners.
 	SyslogConfig       string
 	HECAllowQueryToken bool
@@ -73,6 +76,7 @@ func DefaultConfig() Config {
 		Pipeline:           true,
 		RefineBatchSize:    1000,
 		ComplexityLimit:    1000,
+		SessionCheck:       30 * time.Second,
 		MaxBodyBytes:       1 << 20,
 		Committer:          ingest.DefaultCommitterConfig(),
 		GatherHostnames:    []string{"localhost", "127.0.0.1"},
@@ -108,6 +112,7 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&cfg.GeoIPCity, "geoip-city-db", cfg.GeoIPCity, "MaxMind-format city database (.mmdb) for GeoIP enrichment (SCALEFIELD_GEOIP_CITY_DB)")
 	fs.StringVar(&cfg.GeoIPASN, "geoip-asn-db", cfg.GeoIPASN, "MaxMind-format ASN database (.mmdb), optional (SCALEFIELD_GEOIP_ASN_DB)")
 	fs.IntVar(&cfg.ComplexityLimit, "graphql-complexity-limit", cfg.ComplexityLimit, "maximum GraphQL operation complexity (SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT)")
+	fs.DurationVar(&cfg.SessionCheck, "websocket-session-check", cfg.SessionCheck, "how often a GraphQL WebSocket's sign-in is checked again; a revoked or expired one closes it (SCALEFIELD_WEBSOCKET_SESSION_CHECK)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "graphql-max-body-bytes", cfg.MaxBodyBytes, "maximum GraphQL request body (SCALEFIELD_GRAPHQL_MAX_BODY_BYTES)")
 	fs.StringVar(&cfg.GatherAddr, "gather-addr", ":8443", "gather listener address (mutual TLS, for gather agents); empty or off turns it off (SCALEFIELD_GATHER_ADDR)")
 	fs.StringVar(&gatherHosts, "gather-hostnames", gatherHosts, "comma-separated DNS names and IP addresses of the gather listener's certificate (SCALEFIELD_GATHER_HOSTNAMES)")
@@ -128,7 +133,8 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 		"ingest-queue-events": "SCALEFIELD_INGEST_QUEUE_EVENTS", "ingest-writers": "SCALEFIELD_INGEST_WRITERS", "pipeline": "SCALEFIELD_PIPELINE", "refine-batch-size": "SCALEFIELD_REFINE_BATCH_SIZE",
 		"geoip-city-db": "SCALEFIELD_GEOIP_CITY_DB", "geoip-asn-db": "SCALEFIELD_GEOIP_ASN_DB",
 		"graphql-complexity-limit": "SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT", "graphql-max-body-bytes": "SCALEFIELD_GRAPHQL_MAX_BODY_BYTES",
-		"gather-addr": "SCALEFIELD_GATHER_ADDR", "gather-hostnames": "SCALEFIELD_GATHER_HOSTNAMES", "gather-blob-url": "SCALEFIELD_GATHER_BLOB_URL",
+		"websocket-session-check": "SCALEFIELD_WEBSOCKET_SESSION_CHECK",
+		"gather-addr":             "SCALEFIELD_GATHER_ADDR", "gather-hostnames": "SCALEFIELD_GATHER_HOSTNAMES", "gather-blob-url": "SCALEFIELD_GATHER_BLOB_URL",
 		"gather-scan-interval": "SCALEFIELD_GATHER_SCAN_INTERVAL",
 	}
 	for name, key := range env {
@@ -232,6 +238,9 @@ func (c Config) Validate() error {
 	}
 	if c.RefineBatchSize < 1 || c.RefineBatchSize > 10000 {
 		errs = append(errs, fmt.Errorf("refine batch size %d: must be 1..10000", c.RefineBatchSize))
+	}
+	if c.SessionCheck <= 0 {
+		errs = append(errs, fmt.Errorf("websocket session check %s: must be positive", c.SessionCheck))
 	}
 	if c.ComplexityLimit < 10 {
 		errs = append(errs, fmt.Errorf("graphql complexity limit %d: must be at least 10", c.ComplexityLimit))

@@ -275,7 +275,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Config: server.Config{
 			Addr: m.Config.Addr, WebDir: m.Config.WebDir, AllowedOrigins: m.Config.AllowedOrigins,
 			MaxBodyBytes: m.Config.MaxBodyBytes, ComplexityLimit: m.Config.ComplexityLimit,
-			GraphQLRate: graphQLRate(m.Config.ComplexityLimit),
+			GraphQLRate: graphQLRate(m.Config.ComplexityLimit), SessionCheck: m.Config.SessionCheck,
 		},
 		Log:  m.Log,
 		Auth: authService,

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/client"
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -285,4 +287,52 @@ func TestGraphQLComplexityBudgetPerCaller(t *testing.T) {
 	// The budget is per caller: another user is not affected.
 	var other struct{ Tenant struct{ Slug string } }
 	b.gql.MustPost(`{ tenant { slug } }`, &other, bearer(b.b.Token))
+}
+
+// A GraphQL WebSocket lives only as long as its sign-in: once the session
+// signs out, the next check closes the socket, and reconnecting with the
+// same token is refused.
+func TestWebSocketClosesWhenItsSessionEnds(t *testing.T) {
+	b := setupWith(t, func(cfg *Config) { cfg.SessionCheck = 50 * time.Millisecond })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn := MustSubscribe(t, ctx, b.main, b.a.Token, "")
+	waitSubscribers(t, b.main, b.a.Tenant.ID, 1)
+
+	// Several checks pass while the session is valid: events still arrive.
+	time.Sleep(300 * time.Millisecond)
+	MustPostHEC(t, b.main, b.a.Secret, `{"event":{"message":"still signed in"}}`)
+	if got := nextEvent(t, ctx, conn); got != "still signed in" {
+		t.Fatalf("event = %q", got)
+	}
+
+	var out struct{ Logout bool }
+	b.gql.MustPost(`mutation { logout }`, &out, bearer(b.a.Token))
+	start := time.Now()
+	for {
+		var msg map[string]any
+		err := wsjson.Read(ctx, conn, &msg)
+		if err == nil {
+			if msg["type"] == "ping" {
+				_ = wsjson.Write(ctx, conn, map[string]any{"type": "pong"})
+			}
+			continue
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the socket of a signed-out session is still open after %s", time.Since(start))
+		}
+		if got := websocket.CloseStatus(err); got != websocket.StatusNormalClosure {
+			t.Errorf("close status = %d (%v), want 1000", got, err)
+		}
+		t.Logf("closed %s after sign-out", time.Since(start).Round(time.Millisecond))
+		break
+	}
+
+	again := dial(t, ctx, b.main)
+	_ = wsjson.Write(ctx, again, map[string]any{"type": "connection_init", "payload": map[string]any{"authorization": "Bearer " + b.a.Token}})
+	var msg map[string]any
+	err := wsjson.Read(ctx, again, &msg)
+	if got := websocket.CloseStatus(err); err == nil || got != 4403 {
+		t.Errorf("reconnect with the signed-out token: %v %v (close %d), want 4403", msg, err, got)
+	}
 }
