@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	scalefield "github.com/scalefield/scalefield"
@@ -162,16 +163,16 @@ func (c *binaryCopy) null() {
 	c.buf = binary.BigEndian.AppendUint32(c.buf, math.MaxUint32) // -1
 }
 
-// send finishes the body and runs COPY table (columns) FROM STDIN on tx,
-// returning the rows copied.
-func (c *binaryCopy) send(ctx context.Context, tx pgx.Tx, table string, columns []string) (int64, error) {
+// send finishes the body and runs COPY table (columns) FROM STDIN on the
+// connection (inside the caller's transaction), returning the rows copied.
+func (c *binaryCopy) send(ctx context.Context, conn *pgconn.PgConn, table string, columns []string) (int64, error) {
 	c.buf = binary.BigEndian.AppendUint16(c.buf, math.MaxUint16) // trailer: -1
 	quoted := make([]string, len(columns))
 	for i, col := range columns {
 		quoted[i] = pgx.Identifier{col}.Sanitize()
 	}
 	sql := fmt.Sprintf("COPY %s (%s) FROM STDIN (FORMAT binary)", pgx.Identifier{table}.Sanitize(), strings.Join(quoted, ", "))
-	tag, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(c.buf), sql)
+	tag, err := conn.CopyFrom(ctx, bytes.NewReader(c.buf), sql)
 	if err != nil {
 		return 0, err
 	}

@@ -52,6 +52,6 @@ func BinaryCopyForTest(ctx context.Context, tx pgx.Tx, table string, columns []s
 			}
 		}
 	}
-	_, err := c.send(ctx, tx, table, columns)
+	_, err := c.send(ctx, tx.Conn().PgConn(), table, columns)
 	return err
 }

@@ -116,7 +116,7 @@ func (d goldDeltas) enqueue(ctx context.Context, tx pgx.Tx) error {
 	if c.rows == 0 {
 		return nil
 	}
-	if _, err := c.send(ctx, tx, "gold_deltas", []string{"tenant_id", "period", "dimension", "bucket", "value", "count"}); err != nil {
+	if _, err := c.send(ctx, tx.Conn().PgConn(), "gold_deltas", []string{"tenant_id", "period", "dimension", "bucket", "value", "count"}); err != nil {
 		return fmt.Errorf("gold deltas: %w", err)
 	}
 	return nil
@@ -198,7 +198,7 @@ func (d userDeltas) enqueue(ctx context.Context, tx pgx.Tx) error {
 		c.timestamptz(a.first)
 		c.timestamptz(a.last)
 	}
-	if _, err := c.send(ctx, tx, "gold_user_deltas", []string{"tenant_id", "user_name", "events", "failures", "threat_matches",
+	if _, err := c.send(ctx, tx.Conn().PgConn(), "gold_user_deltas", []string{"tenant_id", "user_name", "events", "failures", "threat_matches",
 		"high_severity", "max_risk", "privileged", "first_seen", "last_seen"}); err != nil {
 		return fmt.Errorf("gold user deltas: %w", err)
 	}

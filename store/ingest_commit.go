@@ -92,16 +92,26 @@ func (s *EventService) CommitIngest(ctx context.Context, reqs []*IngestRequest) 
 	}
 	now := s.db.Now().UTC()
 
-	tx, err := s.db.Pool.Begin(ctx)
+	// The transaction takes three round trips: BEGIN travels with the
+	// first statements and COMMIT with the last, so it is run by hand on
+	// a pooled connection rather than through pgx.Tx.
+	pc, err := s.db.Pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("commit ingest: begin: %w", err)
+		return fmt.Errorf("commit ingest: %w", err)
 	}
-	defer tx.Rollback(ctx)
+	defer pc.Release()
+	conn := pc.Conn()
+	committed := false
+	defer func() {
+		if !committed {
+			rollbackIngest(conn)
+		}
+	}()
 	reserve := 0
 	for _, r := range live {
 		reserve += len(r.Records)
 	}
-	ids, err := recordIngestRequests(ctx, tx, live, now, reserve)
+	ids, err := recordIngestRequests(ctx, conn, live, now, reserve)
 	if err != nil {
 		return err
 	}
@@ -122,14 +132,14 @@ func (s *EventService) CommitIngest(ctx context.Context, reqs []*IngestRequest) 
 		ids = ids[n:]
 	}
 	if len(records) > 0 {
-		if err := copyBronze(ctx, tx, records, recordIDs); err != nil {
+		if err := copyBronze(ctx, conn.PgConn(), records, recordIDs); err != nil {
 			return fmt.Errorf("commit ingest: %w", err)
 		}
 	}
 	// After the COPY, one round trip: the refine queue entries, then the
 	// ack ids and the source registry (the rows every concurrent commit
-	// touches, so they are locked last and held only for the commit), and
-	// the refine stage's wake-up.
+	// touches, so they are locked last and held only for the commit), the
+	// refine stage's wake-up, and COMMIT.
 	batch := &pgx.Batch{}
 	if len(records) > 0 {
 		queueRefine(batch, records, recordIDs)
@@ -139,14 +149,17 @@ func (s *EventService) CommitIngest(ctx context.Context, reqs []*IngestRequest) 
 		queueIngestSources(batch, stored, now)
 		batch.Queue(`SELECT pg_notify($1, '')`, BronzeChannel)
 	}
-	if batch.Len() > 0 {
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-			return fmt.Errorf("commit ingest: %w", err)
+	batch.Queue("COMMIT").Exec(func(tag pgconn.CommandTag) error {
+		// COMMIT of a transaction that failed answers ROLLBACK.
+		if tag.String() != "COMMIT" {
+			return fmt.Errorf("the transaction was rolled back (%s)", tag)
 		}
+		return nil
+	})
+	if err := conn.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("commit ingest: %w", err)
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit ingest: commit: %w", err)
-	}
+	committed = true
 	for _, c := range copies {
 		c[0].AckID, c[0].Duplicate = c[1].AckID, true
 	}
@@ -172,13 +185,34 @@ func checkIngestRequest(r *IngestRequest) error {
 	return nil
 }
 
+// ingestConn is what the commit's statements run on: the connection of
+// CommitIngest's hand-run transaction, or a pgx.Tx.
+type ingestConn interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// rollbackIngest ends a transaction CommitIngest left open after an error,
+// so the connection goes back to the pool clean; if that fails too, the
+// pool discards the connection (it is not idle).
+func rollbackIngest(conn *pgx.Conn) {
+	if conn.IsClosed() || conn.PgConn().TxStatus() == 'I' {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, _ = conn.Exec(ctx, "ROLLBACK")
+}
+
 // recordIngestRequests writes the ingest_requests row of every request
 // with a dedup key (its ack id comes later, in recordAcks), and marks as
 // Duplicate those whose key was committed before inside their window
 // (taking the original's ack id). In the same round trip as the first
 // insert it reserves reserve Bronze IDs and returns them; the IDs of
 // requests found to be duplicates are left unused.
-func recordIngestRequests(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest, now time.Time, reserve int) ([]int64, error) {
+// Its first round trip opens the transaction (BEGIN).
+func recordIngestRequests(ctx context.Context, tx ingestConn, reqs []*IngestRequest, now time.Time, reserve int) ([]int64, error) {
 	var todo []*IngestRequest
 	for _, r := range reqs {
 		if r.DedupKey != nil {
@@ -191,6 +225,7 @@ func recordIngestRequests(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest,
 		return cmp.Or(cmp.Compare(a.TenantID, b.TenantID), cmp.Compare(string(a.DedupKey), string(b.DedupKey)))
 	})
 	batch := &pgx.Batch{}
+	batch.Queue("BEGIN")
 	var ids []int64
 	if reserve > 0 {
 		batch.Queue(reserveBronzeIDs, reserve).Query(func(rows pgx.Rows) error {
@@ -330,7 +365,7 @@ func queueRecordAcks(batch *pgx.Batch, reqs []*IngestRequest, now time.Time) {
 // resolveDuplicates reads the committed rows holding the requests' keys.
 // A row inside the request's window makes it a duplicate with that row's
 // ack id; an older one is retired (its key cleared).
-func resolveDuplicates(ctx context.Context, tx pgx.Tx, reqs []*IngestRequest) error {
+func resolveDuplicates(ctx context.Context, tx ingestConn, reqs []*IngestRequest) error {
 	if len(reqs) == 0 {
 		return nil
 	}
@@ -448,7 +483,7 @@ func reserveAndCopyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.B
 	if err != nil {
 		return nil, fmt.Errorf("reserve ids: %w", err)
 	}
-	if err := copyBronze(ctx, tx, records, ids); err != nil {
+	if err := copyBronze(ctx, tx.Conn().PgConn(), records, ids); err != nil {
 		return nil, err
 	}
 	batch := &pgx.Batch{}
@@ -463,7 +498,7 @@ func reserveAndCopyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.B
 // bronze_events with COPY; queueRefine queues them for refinement. Text
 // fields are made valid UTF-8 without NUL bytes, which PostgreSQL text
 // cannot hold; the payload is stored exactly as received.
-func copyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.BronzeRecord, ids []int64) error {
+func copyBronze(ctx context.Context, conn *pgconn.PgConn, records []scalefield.BronzeRecord, ids []int64) error {
 	tenants := make([][16]byte, len(records))
 	parsed := map[string][16]byte{}
 	size := 0
@@ -499,7 +534,7 @@ func copyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.BronzeRecor
 		bronze.text(cleanText(r.OriginKind))
 		bronze.text(cleanText(r.Origin))
 	}
-	if _, err := bronze.send(ctx, tx, "bronze_events", []string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype",
+	if _, err := bronze.send(ctx, conn, "bronze_events", []string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype",
 		"host", "channel", "payload", "content_hash", "origin_kind", "origin"}); err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}

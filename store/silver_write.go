@@ -345,7 +345,7 @@ func copySilver(ctx context.Context, tx pgx.Tx, events []*scalefield.SecurityEve
 			c.null()
 		}
 	}
-	if _, err := c.send(ctx, tx, "silver_security_events", silverColumns); err != nil {
+	if _, err := c.send(ctx, tx.Conn().PgConn(), "silver_security_events", silverColumns); err != nil {
 		return fmt.Errorf("refine: copy silver: %w", err)
 	}
 	return nil
