@@ -13,6 +13,7 @@ const (
 	AuditLoginLocked      = "auth.login.locked"
 	AuditLogout           = "auth.logout"
 	AuditLogoutEverywhere = "auth.logout_everywhere"
+	AuditPasswordChanged  = "auth.password.changed"
 	AuditRefreshReused    = "auth.refresh.reused" // a rotated refresh token came back: family revoked
 	AuditMFAEnrolled      = "mfa.enrolled"
 	AuditMFAVerified      = "mfa.verified"

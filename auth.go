@@ -123,6 +123,13 @@ type AuthService interface {
 	// LogoutEverywhere revokes every session of the user of ctx, in every
 	// tenant. EUNAUTHORIZED without a session, EINVALID for an API key.
 	LogoutEverywhere(ctx context.Context) error
+
+	// ChangePassword replaces the password of the user of ctx after
+	// checking the current one (a wrong one counts as a failed sign-in),
+	// and signs out every other session of the user. EINVALID when the new
+	// password breaks the policy, for an SSO account, or for an API key;
+	// EUNAUTHORIZED for a wrong current password or a locked account.
+	ChangePassword(ctx context.Context, current, next string) error
 }
 
 // MFAEnrollment is a TOTP authenticator being enrolled.

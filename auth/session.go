@@ -330,3 +330,52 @@ func (s *Service) LogoutEverywhere(ctx context.Context) error {
 		Details: map[string]any{"sessions_revoked": n}})
 	return nil
 }
+
+// ChangePassword implements scalefield.AuthService.
+func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
+	sess, err := userSession(ctx)
+	if err != nil {
+		return err
+	}
+	acct, err := s.Store.FindAccountByID(ctx, sess.UserID)
+	if err != nil {
+		return err
+	}
+	if strings.HasPrefix(acct.PasswordHash, unusablePasswordPrefix) {
+		return scalefield.Errorf(scalefield.EINVALID, "this account signs in with single sign-on and has no password to change")
+	}
+	if acct.LockedUntil != nil && acct.LockedUntil.After(s.now()) {
+		return lockedError(*acct.LockedUntil)
+	}
+	ok, err := passwordMatches(acct.PasswordHash, current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		if err := s.loginFailed(ctx, acct, sess.TenantID, "", "bad_current_password", scalefield.AuditLoginFailed); err != nil &&
+			err != errBadCredentials {
+			return err
+		}
+		return scalefield.Errorf(scalefield.EUNAUTHORIZED, "the current password is wrong")
+	}
+	if current == next {
+		return scalefield.Errorf(scalefield.EINVALID, "the new password must differ from the current one")
+	}
+	if err := CheckPassword(next, acct.User.Email); err != nil {
+		return err
+	}
+	hash, err := HashPassword(next)
+	if err != nil {
+		return err
+	}
+	n, err := s.Store.ChangePassword(ctx, acct.User.ID, hash, sess.SessionID, s.now())
+	if err != nil {
+		return err
+	}
+	s.audit(ctx, userActor(scalefield.AuditEntry{Action: scalefield.AuditPasswordChanged, TenantID: sess.TenantID,
+		TargetType: "user", TargetID: acct.User.ID, Details: map[string]any{"sessions_revoked": n}}, acct.User))
+	return nil
+}

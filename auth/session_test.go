@@ -354,3 +354,50 @@ func TestEntriesFitTheAuditLog(t *testing.T) {
 	_ = b.svc.Logout(sessCtx)
 	_ = b.svc.LogoutEverywhere(sessCtx)
 }
+
+func TestChangePassword(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	other := MustCreateTenant(t, b.tenants, "globex")
+	u := b.MustCreateUser(t, "hana@acme.example", b.tenant, scalefield.RoleAnalyst)
+	b.MustAddMember(t, u, other, scalefield.RoleViewer)
+	ctx := context.Background()
+	const next = "a different long passphrase"
+
+	here, elsewhere := b.MustLogin(t, "hana@acme.example", "acme"), b.MustLogin(t, "hana@acme.example", "globex")
+	hereCtx := b.MustAuthenticate(t, here.Token)
+
+	t.Run("a wrong current password counts as a failed sign-in", func(t *testing.T) {
+		wantCode(t, b.svc.ChangePassword(hereCtx, "not the password", next), scalefield.EUNAUTHORIZED)
+		if e := b.audit.last(scalefield.AuditLoginFailed); e == nil || e.Details["reason"] != "bad_current_password" {
+			t.Errorf("failed-attempt audit = %+v", e)
+		}
+	})
+	t.Run("the policy applies to the new password", func(t *testing.T) {
+		for _, bad := range []string{"short", testPassword, "hana@acme.example is me"} {
+			err := b.svc.ChangePassword(hereCtx, testPassword, bad)
+			wantCode(t, err, scalefield.EINVALID)
+		}
+	})
+	t.Run("the change signs out the other sessions and keeps this one", func(t *testing.T) {
+		if err := b.svc.ChangePassword(hereCtx, testPassword, next); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.svc.Authenticate(ctx, here.Token); err != nil {
+			t.Errorf("the session that changed the password ended: %v", err)
+		}
+		_, err := b.svc.Authenticate(ctx, elsewhere.Token)
+		wantCode(t, err, scalefield.EUNAUTHORIZED)
+		_, err = b.svc.Login(ctx, scalefield.LoginRequest{Email: "hana@acme.example", Password: testPassword, TenantSlug: "acme"})
+		wantCode(t, err, scalefield.EUNAUTHORIZED)
+		if _, err := b.svc.Login(ctx, scalefield.LoginRequest{Email: "hana@acme.example", Password: next, TenantSlug: "acme"}); err != nil {
+			t.Errorf("sign-in with the new password: %v", err)
+		}
+		if e := b.audit.last(scalefield.AuditPasswordChanged); e == nil || e.TargetID != u.ID || e.Details["sessions_revoked"] != 1 {
+			t.Errorf("password change audit = %+v", e)
+		}
+	})
+	t.Run("without a user session it is refused", func(t *testing.T) {
+		wantCode(t, b.svc.ChangePassword(ctx, next, "yet another long passphrase"), scalefield.EUNAUTHORIZED)
+	})
+}

@@ -50,6 +50,11 @@ type AccountStore interface {
 	RecordLoginFailure(ctx context.Context, userID string, at time.Time, threshold int, base, max time.Duration) (*time.Time, error)
 	// RecordLoginSuccess clears the failed attempts and any lock.
 	RecordLoginSuccess(ctx context.Context, userID string) error
+	// ChangePassword stores a new password hash for the user, clears the
+	// failed sign-ins and revokes every other active session of the user
+	// (keepSessionID stays), in one transaction. Returns the sessions
+	// revoked. ENOTFOUND for an unknown user.
+	ChangePassword(ctx context.Context, userID, passwordHash, keepSessionID string, at time.Time) (int, error)
 }
 
 // MFAStore keeps TOTP secrets and recovery codes.

@@ -73,6 +73,14 @@ func (r *mutationResolver) LogoutEverywhere(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
+// ChangePassword is the resolver for the changePassword field.
+func (r *mutationResolver) ChangePassword(ctx context.Context, currentPassword string, newPassword string) (bool, error) {
+	if err := r.AuthService.ChangePassword(ctx, currentPassword, newPassword); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
 // BeginMfaEnrollment is the resolver for the beginMfaEnrollment field.
 func (r *mutationResolver) BeginMfaEnrollment(ctx context.Context) (*model.MfaEnrollment, error) {
 	e, err := r.MFAService.BeginMFAEnrollment(ctx)

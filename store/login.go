@@ -73,6 +73,38 @@ func (st *IdentityStore) RecordLoginFailure(ctx context.Context, userID string, 
 	return lockedUntil, nil
 }
 
+// ChangePassword implements auth.AccountStore: the new hash, the failed
+// sign-ins cleared, and the user's other sessions revoked, in one
+// transaction.
+func (st *IdentityStore) ChangePassword(ctx context.Context, userID, passwordHash, keepSessionID string, at time.Time) (int, error) {
+	if !isUUID(userID) {
+		return 0, scalefield.Errorf(scalefield.ENOTFOUND, "user not found")
+	}
+	tx, err := st.db.Pool.Begin(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("change password: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	tag, err := tx.Exec(ctx, `
+		UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1`, userID, passwordHash)
+	if err != nil {
+		return 0, fmt.Errorf("change password: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return 0, scalefield.Errorf(scalefield.ENOTFOUND, "user not found")
+	}
+	tag, err = tx.Exec(ctx, `
+		UPDATE auth_sessions SET revoked_at = $2, revoke_reason = 'password_changed'
+		WHERE user_id = $1 AND revoked_at IS NULL AND id::text <> $3`, userID, at, keepSessionID)
+	if err != nil {
+		return 0, fmt.Errorf("change password: revoke sessions: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("change password: commit: %w", err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 // RecordLoginSuccess clears the failed sign-ins and any lock.
 func (st *IdentityStore) RecordLoginSuccess(ctx context.Context, userID string) error {
 	_, err := st.db.Pool.Exec(ctx, `

@@ -336,3 +336,42 @@ func TestWebSocketClosesWhenItsSessionEnds(t *testing.T) {
 		t.Errorf("reconnect with the signed-out token: %v %v (close %d), want 4403", msg, err, got)
 	}
 }
+
+// A user changes their password through the API: the current one is
+// checked, the policy applies, the other sessions end and this one stays.
+func TestChangePasswordThroughTheAPI(t *testing.T) {
+	b := setup(t)
+	other := MustLogin(t, b.gql, b.a.Email)
+	const next = "a fresh and long passphrase"
+	change := func(current, newPassword string) error {
+		var out struct{ ChangePassword bool }
+		return b.gql.Post(`mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`,
+			&out, bearer(b.a.Token), client.Var("c", current), client.Var("n", newPassword))
+	}
+	if got := errorCode(change("wrong password here", next)); got != "UNAUTHENTICATED" {
+		t.Errorf("wrong current password: code %q, want UNAUTHENTICATED", got)
+	}
+	if got := errorCode(change(password, "password123456")); got != "INVALID" {
+		t.Errorf("a common password: code %q, want INVALID", got)
+	}
+	if err := change(password, next); err != nil {
+		t.Fatalf("change: %v", err)
+	}
+	if err := b.gql.Post(`{ me { email } }`, &struct{ Me struct{ Email string } }{}, bearer(b.a.Token)); err != nil {
+		t.Errorf("the session that changed the password: %v", err)
+	}
+	if err := b.gql.Post(`{ me { email } }`, &struct{ Me struct{ Email string } }{}, bearer(other)); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("another session after the change: %v, want HTTP 401", err)
+	}
+	var login struct{ Login struct{ Session *struct{ Token string } } }
+	if err := b.gql.Post(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { session { token } } }`, &login,
+		client.Var("e", b.a.Email), client.Var("p", next)); err != nil || login.Login.Session == nil {
+		t.Errorf("sign-in with the new password: %v", err)
+	}
+	// An analyst may not read the audit log; the owner connection may.
+	var n int
+	if err := b.main.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = $1 AND tenant_id = $2`,
+		scalefield.AuditPasswordChanged, b.a.Tenant.ID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("audit entries %s: %d, %v; want 1", scalefield.AuditPasswordChanged, n, err)
+	}
+}

@@ -164,10 +164,10 @@ type DatabaseActivity struct {
 type EventConnection struct {
 	Edges    []*EventEdge `json:"edges"`
 	PageInfo *PageInfo    `json:"pageInfo"`
-	// Number of events matching the filter, counted up to 10,000; see
+	// Number of events matching the filter, counted up to 1,000; see
 	// totalCountExact.
 	TotalCount int `json:"totalCount"`
-	// False when more than 10,000 events match and totalCount is a lower bound.
+	// False when more than 1,000 events match and totalCount is a lower bound.
 	TotalCountExact bool `json:"totalCountExact"`
 }
 
