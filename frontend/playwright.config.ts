@@ -17,7 +17,9 @@ const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // and records its step in e2e/.state/ like the others. operator-gather does
 // the same (depends on admin-mfa only) and needs a server without gather
 // nodes: it enrolls one through the gather listener, whose free port it reads
-// from the server log (support/gather-agent.ts).
+// from the server log (support/gather-agent.ts). account-password changes the
+// analyst's password for good, so it runs after the specs that sign the
+// analyst in.
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '*.spec.ts',
@@ -37,6 +39,11 @@ export default defineConfig({
     { name: 'operator', testMatch: 'operator.spec.ts', dependencies: ['admin-api-key', 'analyst'] },
     { name: 'management-overview', testMatch: 'management-overview.spec.ts', dependencies: ['admin-mfa'] },
     { name: 'operator-gather', testMatch: 'operator-gather.spec.ts', dependencies: ['admin-mfa'] },
+    {
+      name: 'account-password',
+      testMatch: 'account-password.spec.ts',
+      dependencies: ['analyst', 'analyst-explorer'],
+    },
   ],
   use: {
     baseURL: process.env.E2E_BASE_URL,

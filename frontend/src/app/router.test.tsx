@@ -100,6 +100,27 @@ describe('routes', () => {
     expect(mutation.mock.calls.map(([operation]) => operationName(operation))).toEqual(['LogoutEverywhere']);
   });
 
+  it('opens Change password from the account menu', async () => {
+    const { user, router } = setup('/operator', testSession);
+
+    const account = await screen.findByRole('button', { name: /analyst@example.com/ });
+    await user.click(account);
+    await user.click(screen.getByRole('link', { name: 'Change password' }));
+
+    expect(await screen.findByRole('heading', { name: 'Change password', level: 1 })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/account/password');
+    expect(account).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.getByLabelText('Current password')).toHaveAttribute('autocomplete', 'current-password');
+  });
+
+  it('keeps a session that must enrol MFA away from Change password', async () => {
+    const enrolling = { ...sessionWithRole('TENANT_ADMIN', { mfaEnabled: false }), scope: 'MFA_ENROLLMENT' as const };
+    const { router } = setup('/account/password', enrolling);
+
+    expect(await screen.findByRole('heading', { name: 'Set up two-factor authentication' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/mfa/enroll');
+  });
+
   it('returns to the page asked for after signing in', async () => {
     const { router } = setup('/management', null);
 

@@ -4,6 +4,7 @@ import { HomeRedirect } from '@/app/home-redirect';
 import { LoadingState } from '@/components/query-state';
 import { NotFoundPage } from '@/app/not-found-page';
 import { RequireSession } from '@/app/require-session';
+import { ChangePasswordPage } from '@/features/account/components/change-password-page';
 import { AdminIndex, AdminLayout, AdminSectionGuard } from '@/features/admin/components/admin-layout';
 import { AnalystLayout } from '@/features/analyst/components/analyst-layout';
 import { UsersPage } from '@/features/admin-users/components/users-page';
@@ -43,6 +44,7 @@ export const routes: RouteObject[] = [
         element: <AppShell />,
         children: [
           { index: true, element: <HomeRedirect /> },
+          { path: 'account/password', element: <ChangePasswordPage /> },
           {
             path: 'admin',
             element: <AdminLayout />,

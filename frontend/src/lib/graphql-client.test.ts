@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { gql } from '@urql/core';
-import { createGraphqlClient } from '@/lib/graphql-client';
+import { createGraphqlClient, PASSWORD_CHECK_CONTEXT } from '@/lib/graphql-client';
 
 type MeResult = { me: { id: string; email: string } };
 
@@ -10,6 +10,12 @@ const MeQuery = gql<MeResult>`
       id
       email
     }
+  }
+`;
+
+const ChangePasswordMutation = gql<{ changePassword: boolean }>`
+  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
   }
 `;
 
@@ -115,6 +121,45 @@ describe('createGraphqlClient', () => {
 
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(fetch).toHaveBeenCalledTimes(1);
+    expect(authorizationOf(fetch, 0)).toBe('Bearer fresh-token');
+    dispose();
+  });
+
+  it('shows a refused password to the caller: no refresh, no retry, the session kept', async () => {
+    const fetch = stubFetch({
+      data: null,
+      errors: [{ message: 'the current password is wrong', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
+    const { client, refresh, onUnauthenticated, dispose } = setup('jwt-token', { refreshTo: 'new-token' });
+
+    const result = await client
+      .mutation(
+        ChangePasswordMutation,
+        { currentPassword: 'wrong', newPassword: 'a long new passphrase' },
+        PASSWORD_CHECK_CONTEXT,
+      )
+      .toPromise();
+
+    expect(result.error?.graphQLErrors[0]?.message).toBe('the current password is wrong');
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(refresh).not.toHaveBeenCalled();
+    expect(onUnauthenticated).not.toHaveBeenCalled();
+    dispose();
+  });
+
+  it('still renews a token expired by the clock before checking a password', async () => {
+    const fetch = stubFetch({ data: { changePassword: true } });
+    const { client, refresh, dispose } = setup('stale-token', { refreshTo: 'fresh-token', expired: true });
+
+    await client
+      .mutation(
+        ChangePasswordMutation,
+        { currentPassword: 'old', newPassword: 'a long new passphrase' },
+        PASSWORD_CHECK_CONTEXT,
+      )
+      .toPromise();
+
+    expect(refresh).toHaveBeenCalledTimes(1);
     expect(authorizationOf(fetch, 0)).toBe('Bearer fresh-token');
     dispose();
   });

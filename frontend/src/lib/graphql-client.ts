@@ -1,4 +1,12 @@
-import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
+import {
+  Client,
+  cacheExchange,
+  fetchExchange,
+  mapExchange,
+  subscriptionExchange,
+  type CombinedError,
+  type Operation,
+} from '@urql/core';
 import { authExchange } from '@urql/exchange-auth';
 import { createClient as createSocketClient, type Client as SocketClient } from 'graphql-ws';
 import { hasErrorCode } from '@/lib/graphql-errors';
@@ -9,6 +17,15 @@ const CLOSE_FORBIDDEN = 4403;
 /** Our own close code for a restart with fresh connection parameters (graphql-ws recipe). */
 const CLOSE_RESTART = 4205;
 const MAX_RETRY_WAIT_MS = 10_000;
+
+/**
+ * Context for an operation that checks a password or code the user typed
+ * (login, verifyMfa, changePassword): its UNAUTHENTICATED means a wrong one or a locked
+ * account, an answer to show, not a refused token. It is not retried (a
+ * retry would count as another failed sign-in) and does not end the session.
+ * A token expired by the clock is still renewed before sending.
+ */
+export const PASSWORD_CHECK_CONTEXT = { passwordCheck: true } as const;
 
 export type GraphqlClientOptions = {
   /** Same-origin by default; tests and tools may point elsewhere. */
@@ -41,7 +58,7 @@ export type GraphqlClient = {
  * Builds the urql client: HTTP for queries and mutations, graphql-ws for
  * subscriptions. An operation refused with UNAUTHENTICATED renews the token
  * once and is retried once (@urql/exchange-auth); if it is refused again the
- * session is over.
+ * session is over. Operations with PASSWORD_CHECK_CONTEXT are exempt.
  */
 export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClient {
   const { getToken, onUnauthenticated } = options;
@@ -54,8 +71,8 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
     exchanges: [
       // Outermost, so it sees only what is left after the retry.
       mapExchange({
-        onError(error) {
-          if (hasErrorCode(error, 'UNAUTHENTICATED')) onUnauthenticated();
+        onError(error, operation) {
+          if (refusedToken(error, operation)) onUnauthenticated();
         },
       }),
       cacheExchange,
@@ -64,7 +81,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
           const token = getToken();
           return token ? utils.appendHeaders(operation, { authorization: `Bearer ${token}` }) : operation;
         },
-        didAuthError: (error) => hasErrorCode(error, 'UNAUTHENTICATED'),
+        didAuthError: refusedToken,
         willAuthError: () => options.tokenExpired?.() ?? false,
         async refreshAuth() {
           await refresh();
@@ -91,6 +108,11 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
     reconnect: socket.restart,
     dispose: () => void socket.client.dispose(),
   };
+}
+
+/** Whether the server refused the operation's token (rather than a password it checked). */
+function refusedToken(error: CombinedError, operation: Operation): boolean {
+  return hasErrorCode(error, 'UNAUTHENTICATED') && operation.context.passwordCheck !== true;
 }
 
 type Socket = { client: SocketClient; status: SocketStatusStore; restart: () => void };

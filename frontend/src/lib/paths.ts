@@ -11,6 +11,9 @@ export function homePath(role: Role): string {
   return role === 'MANAGER' ? MANAGEMENT_PATH : HOME_PATH;
 }
 
+/** Where the signed-in user changes their own password (from the account menu). */
+export const CHANGE_PASSWORD_PATH = '/account/password';
+
 /** The only page a session of scope MFA_ENROLLMENT may open. */
 export const MFA_ENROLL_PATH = '/mfa/enroll';
 

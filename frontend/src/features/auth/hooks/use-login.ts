@@ -1,5 +1,6 @@
 import { useMutation } from 'urql';
 import { LoginMutation, VerifyMfaMutation } from '@/features/auth/api/login-documents';
+import { PASSWORD_CHECK_CONTEXT } from '@/lib/graphql-client';
 import type { Credentials } from '@/features/auth/types/credentials';
 import { errorMessage } from '@/lib/graphql-errors';
 import { toSession } from '@/lib/session-documents';
@@ -25,7 +26,11 @@ export function useLogin(): LoginState {
   const sessionStore = useSessionStore();
 
   async function login({ email, password, tenant }: Credentials): Promise<LoginOutcome> {
-    const result = await executeLogin({ email: email.trim(), password, tenant: tenant.trim() || null });
+    // A wrong password is an answer, not a refused token: sent once.
+    const result = await executeLogin(
+      { email: email.trim(), password, tenant: tenant.trim() || null },
+      PASSWORD_CHECK_CONTEXT,
+    );
     const answer = result.data?.login;
     if (answer?.session) {
       sessionStore.start(toSession(answer.session));
@@ -36,7 +41,7 @@ export function useLogin(): LoginState {
   }
 
   async function verify(mfaToken: string, code: string): Promise<boolean> {
-    const result = await executeVerify({ mfaToken, code: normalizeCode(code) });
+    const result = await executeVerify({ mfaToken, code: normalizeCode(code) }, PASSWORD_CHECK_CONTEXT);
     if (!result.data) return false;
     sessionStore.start(toSession(result.data.verifyMfa));
     return true;

@@ -1,11 +1,13 @@
 import { useEffect, useId, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import { ConfirmDialog } from '@/components/confirm-dialog';
+import { CHANGE_PASSWORD_PATH } from '@/lib/paths';
 import { roleLabel } from '@/lib/roles';
 import { useRequiredSession } from '@/lib/session-context';
 import { useSignOut } from '@/lib/use-sign-out';
 import styles from './top-bar.module.css';
 
-/** The account button of the top bar and its menu: sign out here, or everywhere. */
+/** The account button of the top bar and its menu: change the password, sign out here, or everywhere. */
 export function UserMenu() {
   const { user, tenant } = useRequiredSession();
   const { signOut, signOutEverywhere, busy } = useSignOut();
@@ -66,6 +68,9 @@ export function UserMenu() {
           </span>
           <span className={styles.menuMeta}>Two-factor authentication: {user.mfaEnabled ? 'on' : 'off'}</span>
         </div>
+        <Link to={CHANGE_PASSWORD_PATH} className={styles.menuItem} onClick={() => setOpen(false)}>
+          Change password
+        </Link>
         <button type="button" className={styles.menuItem} onClick={() => void signOut()} disabled={busy}>
           Sign out
         </button>
