@@ -28,7 +28,7 @@ func TestAPIKeyLifecycle(t *testing.T) {
 	if key.Name != "siem export" || key.TenantID != b.tenant.ID || key.CreatedBy != admin.ID || key.Role != scalefield.RoleAnalyst {
 		t.Errorf("key = %+v", key)
 	}
-	if e := b.audit.last(scalefield.AuditAPIKeyCreated); e == nil || e.TargetID != key.ID || e.ActorID != admin.ID {
+	if e := b.audit.last(scalefield.AuditAPIKeyCreated); e == nil || e.TargetID != key.ID || e.ActorID != admin.ID || e.ActorLabel != "root@acme.example" {
 		t.Errorf("create audit = %+v", e)
 	}
 

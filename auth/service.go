@@ -194,6 +194,13 @@ func (s *Service) audit(ctx context.Context, e scalefield.AuditEntry) {
 	if e.ActorType == "" {
 		e.ActorType = "anonymous"
 	}
+	// A user is shown by email, as every entry of a sign-in is: entries
+	// made from a session alone (sign-out, API keys) know only the ID.
+	if e.ActorType == "user" && e.ActorLabel == "" && e.ActorID != "" {
+		if acct, err := s.Store.FindAccountByID(ctx, e.ActorID); err == nil {
+			e.ActorLabel = acct.User.Email
+		}
+	}
 	if err := s.Audit.AppendAudit(ctx, &e); err != nil {
 		s.log().ErrorContext(ctx, "audit append failed", "action", e.Action, "tenant", e.TenantID, "error", err)
 	}

@@ -261,7 +261,7 @@ func TestLogout(t *testing.T) {
 	if _, err := b.svc.Authenticate(ctx, c.Token); err != nil {
 		t.Fatalf("another session ended with the first: %v", err)
 	}
-	if e := b.audit.last(scalefield.AuditLogout); e == nil || e.TargetID != a.SessionID {
+	if e := b.audit.last(scalefield.AuditLogout); e == nil || e.TargetID != a.SessionID || e.ActorLabel != "gina@acme.example" {
 		t.Errorf("logout audit = %+v", e)
 	}
 
