@@ -432,7 +432,7 @@ func CopyGatherBronzeStream(ctx context.Context, tx pgx.Tx, tenantID string, max
 	}
 	if maxRows > 0 {
 		// One round trip for the block of ids.
-		idRows, err := tx.Query(ctx, `SELECT nextval('bronze_events_id_seq') FROM generate_series(1, $1)`, maxRows)
+		idRows, err := tx.Query(ctx, reserveBronzeIDs, maxRows)
 		if err != nil {
 			return 0, fmt.Errorf("reserve ids: %w", err)
 		}

@@ -131,8 +131,9 @@ func (s *EventService) CommitIngest(ctx context.Context, reqs []*IngestRequest) 
 		}
 		ids = ids[n:]
 	}
+	var tenants [][16]byte
 	if len(records) > 0 {
-		if err := copyBronze(ctx, conn.PgConn(), records, recordIDs); err != nil {
+		if tenants, err = copyBronze(ctx, conn.PgConn(), records, recordIDs); err != nil {
 			return fmt.Errorf("commit ingest: %w", err)
 		}
 	}
@@ -142,7 +143,7 @@ func (s *EventService) CommitIngest(ctx context.Context, reqs []*IngestRequest) 
 	// refine stage's wake-up, and COMMIT.
 	batch := &pgx.Batch{}
 	if len(records) > 0 {
-		queueRefine(batch, records, recordIDs)
+		queueRefine(batch, records, recordIDs, tenants)
 	}
 	queueRecordAcks(batch, stored, now)
 	if len(records) > 0 {
@@ -483,11 +484,12 @@ func reserveAndCopyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.B
 	if err != nil {
 		return nil, fmt.Errorf("reserve ids: %w", err)
 	}
-	if err := copyBronze(ctx, tx.Conn().PgConn(), records, ids); err != nil {
+	tenants, err := copyBronze(ctx, tx.Conn().PgConn(), records, ids)
+	if err != nil {
 		return nil, err
 	}
 	batch := &pgx.Batch{}
-	queueRefine(batch, records, ids)
+	queueRefine(batch, records, ids, tenants)
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("queue: %w", err)
 	}
@@ -495,25 +497,21 @@ func reserveAndCopyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.B
 }
 
 // copyBronze bulk-loads the records, with the reserved ids, into
-// bronze_events with COPY; queueRefine queues them for refinement. Text
+// bronze_events with COPY, and returns their tenant IDs as parsed for
+// queueRefine, which queues them for refinement. Text
 // fields are made valid UTF-8 without NUL bytes, which PostgreSQL text
 // cannot hold; the payload is stored exactly as received.
-func copyBronze(ctx context.Context, conn *pgconn.PgConn, records []scalefield.BronzeRecord, ids []int64) error {
+func copyBronze(ctx context.Context, conn *pgconn.PgConn, records []scalefield.BronzeRecord, ids []int64) ([][16]byte, error) {
 	tenants := make([][16]byte, len(records))
-	parsed := map[string][16]byte{}
+	parsed := uuids{}
 	size := 0
 	for i := range records {
-		u, ok := parsed[records[i].TenantID]
-		if !ok {
-			var id pgtype.UUID
-			if err := id.Scan(records[i].TenantID); err != nil {
-				return scalefield.Errorf(scalefield.EINVALID, "tenant ID %q is not a UUID", records[i].TenantID)
-			}
-			u = id.Bytes
-			parsed[records[i].TenantID] = u
+		r := &records[i]
+		u, err := parsed.parse(r.TenantID)
+		if err != nil {
+			return nil, err
 		}
 		tenants[i] = u
-		r := &records[i]
 		size += 160 + len(r.Payload) + len(r.Kind) + len(r.Source) + len(r.Sourcetype) + len(r.Host) + len(r.Channel) + len(r.OriginKind) + len(r.Origin)
 	}
 	bronze := newBinaryCopy(size)
@@ -536,25 +534,20 @@ func copyBronze(ctx context.Context, conn *pgconn.PgConn, records []scalefield.B
 	}
 	if _, err := bronze.send(ctx, conn, "bronze_events", []string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype",
 		"host", "channel", "payload", "content_hash", "origin_kind", "origin"}); err != nil {
-		return fmt.Errorf("copy: %w", err)
+		return nil, fmt.Errorf("copy: %w", err)
 	}
-	return nil
+	return tenants, nil
 }
 
-// queueRefine queues the insert of the records' refine queue entries.
-func queueRefine(batch *pgx.Batch, records []scalefield.BronzeRecord, ids []int64) {
-	tenants, received := make([]pgtype.UUID, len(records)), make([]time.Time, len(records))
-	parsed := map[string]pgtype.UUID{}
+// queueRefine queues the insert of the records' refine queue entries;
+// tenants are the records' tenant IDs as copyBronze parsed them.
+func queueRefine(batch *pgx.Batch, records []scalefield.BronzeRecord, ids []int64, tenants [][16]byte) {
+	uuids, received := make([]pgtype.UUID, len(records)), make([]time.Time, len(records))
 	for i := range records {
-		u, ok := parsed[records[i].TenantID]
-		if !ok {
-			_ = u.Scan(records[i].TenantID) // checked by copyBronze
-			parsed[records[i].TenantID] = u
-		}
-		tenants[i], received[i] = u, records[i].ReceivedAt
+		uuids[i], received[i] = pgtype.UUID{Bytes: tenants[i], Valid: true}, records[i].ReceivedAt
 	}
 	batch.Queue(`INSERT INTO refine_queue (bronze_id, received_at, tenant_id)
-		SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[])`, ids, received, tenants)
+		SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[])`, ids, received, uuids)
 }
 
 // cleanText returns s as valid UTF-8 without NUL bytes.

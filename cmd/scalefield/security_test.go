@@ -363,7 +363,9 @@ func TestChangePasswordThroughTheAPI(t *testing.T) {
 	if err := b.gql.Post(`{ me { email } }`, &struct{ Me struct{ Email string } }{}, bearer(other)); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Errorf("another session after the change: %v, want HTTP 401", err)
 	}
-	var login struct{ Login struct{ Session *struct{ Token string } } }
+	var login struct {
+		Login struct{ Session *struct{ Token string } }
+	}
 	if err := b.gql.Post(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { session { token } } }`, &login,
 		client.Var("e", b.a.Email), client.Var("p", next)); err != nil || login.Login.Session == nil {
 		t.Errorf("sign-in with the new password: %v", err)
