@@ -220,6 +220,10 @@ if [ -z "${DATABASE_URL:-}" ]; then
     fi
     opts="-p $PGPORT -k $PGSOCK -c listen_addresses=127.0.0.1 -c wal_level=logical"
     opts+=" -c max_connections=200 -c fsync=on -c shared_buffers=512MB"
+    # Bulk loads (gather import, ingest) write WAL fast; the default 1GB
+    # checkpoints every few seconds under them, each followed by full-page
+    # images (docs/deployment.md).
+    opts+=" -c max_wal_size=4GB -c min_wal_size=1GB"
     opts+=" -c logging_collector=on -c log_destination=stderr,csvlog -c log_directory=$PGLOGDIR"
     opts+=" -c log_filename=postgresql-%Y%m%d.log -c log_file_mode=0644 -c log_connections=on -c log_disconnections=on"
     if [ -f /usr/lib/postgresql/15/lib/pgaudit.so ]; then

@@ -163,10 +163,15 @@ func (c *binaryCopy) null() {
 	c.buf = binary.BigEndian.AppendUint32(c.buf, math.MaxUint32) // -1
 }
 
+// trailer ends the body: a field count of -1.
+func (c *binaryCopy) trailer() {
+	c.buf = binary.BigEndian.AppendUint16(c.buf, math.MaxUint16)
+}
+
 // send finishes the body and runs COPY table (columns) FROM STDIN on the
 // connection (inside the caller's transaction), returning the rows copied.
 func (c *binaryCopy) send(ctx context.Context, conn *pgconn.PgConn, table string, columns []string) (int64, error) {
-	c.buf = binary.BigEndian.AppendUint16(c.buf, math.MaxUint16) // trailer: -1
+	c.trailer()
 	quoted := make([]string, len(columns))
 	for i, col := range columns {
 		quoted[i] = pgx.Identifier{col}.Sanitize()

@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	scalefield "github.com/scalefield/scalefield"
 )
@@ -421,15 +420,18 @@ var ErrGatherTooManyRows = scalefield.Errorf(scalefield.EINVALID, "more rows tha
 // CopyGatherBronzeStream is CopyGatherBronze for a whole file read batch by
 // batch, in one COPY: next returns the next batch (valid until the next
 // call), or io.EOF at the end; its other errors end the copy and are
-// returned as they are. Rows are sent while the next batch is decoded.
+// returned as they are. Rows are encoded (binary COPY, as Bronze is on
+// ingest) in chunks while the server stores the chunk before.
 // maxRows bounds the rows (their ids are reserved up front);
 // ErrGatherTooManyRows when next yields more. It returns the rows copied.
 func CopyGatherBronzeStream(ctx context.Context, tx pgx.Tx, tenantID string, maxRows int64, receivedAt time.Time,
 	next func() ([]scalefield.DBActivity, error)) (int64, error) {
-	src := &gatherRowSource{next: next, receivedAt: receivedAt, sourcetypes: map[string]string{}, payload: make([]byte, 0, 4096)}
-	if err := src.tenant.Scan(tenantID); err != nil {
+	tenant, err := uuids{}.parse(tenantID)
+	if err != nil {
 		return 0, scalefield.Errorf(scalefield.EINVALID, "tenant ID %q is not a UUID", tenantID)
 	}
+	src := &gatherCopyReader{next: next, receivedAt: receivedAt, tenant: tenant, sourcetypes: map[string]string{},
+		payload: make([]byte, 0, 4096), c: newBinaryCopy(gatherCopyChunk)}
 	if maxRows > 0 {
 		// One round trip for the block of ids.
 		idRows, err := tx.Query(ctx, reserveBronzeIDs, maxRows)
@@ -440,8 +442,9 @@ func CopyGatherBronzeStream(ctx context.Context, tx pgx.Tx, tenantID string, max
 			return 0, fmt.Errorf("reserve ids: %w", err)
 		}
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"bronze_events"},
-		[]string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype", "host", "channel", "payload", "content_hash"}, src)
+	conn := tx.Conn().PgConn()
+	_, err = conn.CopyFrom(ctx, src, `COPY bronze_events (id, tenant_id, received_at, kind, source, sourcetype, host, channel, payload, content_hash)
+		FROM STDIN (FORMAT binary)`)
 	if src.err != nil {
 		return src.copied, src.err
 	}
@@ -452,74 +455,110 @@ func CopyGatherBronzeStream(ctx context.Context, tx pgx.Tx, tenantID string, max
 		return 0, nil
 	}
 	ids := src.ids[:src.copied]
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"refine_queue"}, []string{"bronze_id", "received_at", "tenant_id"},
-		pgx.CopyFromSlice(len(ids), func(i int) ([]any, error) {
-			return []any{ids[i], receivedAt, src.tenant}, nil
-		}))
-	if err != nil {
+	q := newBinaryCopy(len(ids) * 40)
+	for _, id := range ids {
+		q.row(3)
+		q.int64(id)
+		q.timestamptz(receivedAt)
+		q.uuid(tenant)
+	}
+	if _, err := q.send(ctx, conn, "refine_queue", []string{"bronze_id", "received_at", "tenant_id"}); err != nil {
 		return src.copied, fmt.Errorf("queue gather rows: %w", err)
 	}
 	return src.copied, nil
 }
 
-// gatherRowSource feeds COPY from batches of activity, encoding each row's
-// payload as COPY asks for it.
-type gatherRowSource struct {
+// gatherCopyChunk is how many bytes of COPY data the import encodes before
+// handing them to the connection.
+const gatherCopyChunk = 256 << 10
+
+// gatherCopyReader is the body of the import's binary COPY: each Read
+// encodes rows from the batches of activity until a chunk is full.
+type gatherCopyReader struct {
 	next        func() ([]scalefield.DBActivity, error)
 	batch       []scalefield.DBActivity
 	i           int
 	ids         []int64
 	copied      int64
-	tenant      pgtype.UUID
+	tenant      [16]byte
 	receivedAt  time.Time
 	sourcetypes map[string]string
 	payload     []byte
-	row         [10]any
-	eof         bool
+	c           *binaryCopy
+	off         int
+	eof, ended  bool
 	err         error
 }
 
-// Next implements pgx.CopyFromSource.
-func (s *gatherRowSource) Next() bool {
-	s.i++
-	for s.i >= len(s.batch) {
-		if s.eof {
-			return false
+// Read implements io.Reader. An error of next (or ErrGatherTooManyRows) is
+// kept in r.err and returned, which aborts the COPY.
+func (r *gatherCopyReader) Read(p []byte) (int, error) {
+	if r.off == len(r.c.buf) {
+		if r.ended {
+			return 0, io.EOF
 		}
-		b, err := s.next()
-		if errors.Is(err, io.EOF) {
-			s.eof = true
-		} else if err != nil {
-			s.err = err
-			return false
+		if r.off > 0 {
+			r.c.buf, r.off = r.c.buf[:0], 0
 		}
-		s.batch, s.i = b, 0
+		if err := r.fill(); err != nil {
+			r.err = err
+			return 0, err
+		}
 	}
-	if s.copied >= int64(len(s.ids)) {
-		s.err = ErrGatherTooManyRows
-		return false
-	}
-	return true
+	n := copy(p, r.c.buf[r.off:])
+	r.off += n
+	return n, nil
 }
 
-// Values implements pgx.CopyFromSource. COPY encodes the values before it
-// asks for the next row, so the payload buffer is reused.
-func (s *gatherRowSource) Values() ([]any, error) {
-	a := &s.batch[s.i]
-	s.payload = appendActivityJSON(s.payload[:0], a)
-	sum := sha256.Sum256(s.payload)
-	st, ok := s.sourcetypes[a.Engine]
+// fill encodes rows into r.c until the chunk is full or the rows end, when
+// it adds the trailer.
+func (r *gatherCopyReader) fill() error {
+	for len(r.c.buf) < gatherCopyChunk {
+		for r.i >= len(r.batch) {
+			if r.eof {
+				r.c.trailer()
+				r.ended = true
+				return nil
+			}
+			b, err := r.next()
+			if errors.Is(err, io.EOF) {
+				r.eof = true
+			} else if err != nil {
+				return err
+			}
+			r.batch, r.i = b, 0
+		}
+		if r.copied >= int64(len(r.ids)) {
+			return ErrGatherTooManyRows
+		}
+		r.encode(&r.batch[r.i])
+		r.i++
+	}
+	return nil
+}
+
+func (r *gatherCopyReader) encode(a *scalefield.DBActivity) {
+	r.payload = appendActivityJSON(r.payload[:0], a)
+	sum := sha256.Sum256(r.payload)
+	st, ok := r.sourcetypes[a.Engine]
 	if !ok {
 		st = "db:" + cleanText(strings.ToLower(a.Engine))
-		s.sourcetypes[a.Engine] = st
+		r.sourcetypes[a.Engine] = st
 	}
-	s.row = [10]any{s.ids[s.copied], s.tenant, s.receivedAt, BronzeKindGather, cleanText(a.Source), st, cleanText(a.Host), "", s.payload, sum[:]}
-	s.copied++
-	return s.row[:], nil
+	c := r.c
+	c.row(10)
+	c.int64(r.ids[r.copied])
+	c.uuid(r.tenant)
+	c.timestamptz(r.receivedAt)
+	c.text(BronzeKindGather)
+	c.text(cleanText(a.Source))
+	c.text(st)
+	c.text(cleanText(a.Host))
+	c.text("")
+	c.bytea(r.payload)
+	c.bytea(sum[:])
+	r.copied++
 }
-
-// Err implements pgx.CopyFromSource.
-func (s *gatherRowSource) Err() error { return s.err }
 
 // appendActivityJSON appends json.Marshal(a) to buf, byte for byte, without
 // reflection: the import encodes every row.

@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -333,6 +335,91 @@ func TestGatherImportQueue(t *testing.T) {
 	}
 	if err := b.g.FinishGatherFile(ctx, stale, store.GatherFileQueued, "late", time.Time{}, nil); err != store.ErrGatherClaimLost {
 		t.Errorf("stale claim finished: %v", err)
+	}
+}
+
+// A file's rows reach Bronze in one COPY sent in chunks: rows that span
+// many chunks arrive whole and in order, a stream with more rows than
+// announced is refused, and an error reading the file ends the copy with
+// that error.
+func TestCopyGatherBronzeStream(t *testing.T) {
+	t.Parallel()
+	b := gatherSetup(t)
+	ctx := context.Background()
+	batches := make([][]scalefield.DBActivity, 3)
+	for i := range batches {
+		batches[i] = activities(1000, fmt.Sprintf("db-%d", i))
+		for j := range batches[i] {
+			batches[i][j].Statement = fmt.Sprintf("SELECT %d, %d, '%s'", i, j, strings.Repeat("x", 300))
+		}
+	}
+	stream := func(batches [][]scalefield.DBActivity, fail error) func() ([]scalefield.DBActivity, error) {
+		i := 0
+		return func() ([]scalefield.DBActivity, error) {
+			if i == len(batches) {
+				if fail != nil {
+					return nil, fail
+				}
+				return nil, io.EOF
+			}
+			i++
+			return batches[i-1], nil
+		}
+	}
+	inTx := func(fn func(tx pgx.Tx)) {
+		tx, err := b.db.Pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx)
+		fn(tx)
+	}
+
+	inTx(func(tx pgx.Tx) {
+		n, err := store.CopyGatherBronzeStream(ctx, tx, b.a.ID, 3000, b.now, stream(batches, nil))
+		if err != nil || n != 3000 {
+			t.Fatalf("copy = %d, %v", n, err)
+		}
+		var rows, queued, badHash int
+		_ = tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE content_hash <> sha256(payload)) FROM bronze_events WHERE tenant_id = $1`, b.a.ID).Scan(&rows, &badHash)
+		_ = tx.QueryRow(ctx, `SELECT count(*) FROM refine_queue WHERE tenant_id = $1`, b.a.ID).Scan(&queued)
+		if rows != 3000 || queued != 3000 || badHash != 0 {
+			t.Errorf("bronze %d (%d with a wrong hash), queued %d", rows, badHash, queued)
+		}
+		got, err := tx.Query(ctx, `SELECT payload, host FROM bronze_events WHERE tenant_id = $1 ORDER BY id`, b.a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := 0
+		var payload []byte
+		var host string
+		_, err = pgx.ForEachRow(got, []any{&payload, &host}, func() error {
+			a := batches[i/1000][i%1000]
+			want, _ := json.Marshal(a)
+			if string(payload) != string(want) || host != a.Host {
+				t.Errorf("row %d: %s on %s, want %s on %s", i, payload, host, want, a.Host)
+			}
+			i++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	inTx(func(tx pgx.Tx) {
+		if _, err := store.CopyGatherBronzeStream(ctx, tx, b.a.ID, 2999, b.now, stream(batches, nil)); !errors.Is(err, store.ErrGatherTooManyRows) {
+			t.Errorf("one row more than announced: %v", err)
+		}
+	})
+	broken := errors.New("page 7: unexpected end of data")
+	inTx(func(tx pgx.Tx) {
+		if _, err := store.CopyGatherBronzeStream(ctx, tx, b.a.ID, 3000, b.now, stream(batches[:1], broken)); !errors.Is(err, broken) {
+			t.Errorf("a read error: %v", err)
+		}
+	})
+	if _, err := store.CopyGatherBronzeStream(ctx, nil, "not-a-uuid", 1, b.now, stream(nil, nil)); scalefield.ErrorCode(err) != scalefield.EINVALID {
+		t.Errorf("a bad tenant ID: %v", err)
 	}
 }
 
