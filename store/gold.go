@@ -43,9 +43,6 @@ func factsOf(e *scalefield.SecurityEvent) goldFacts {
 	}
 }
 
-// goldPeriods are the bucket widths Gold keeps.
-var goldPeriods = []scalefield.Interval{scalefield.IntervalHour, scalefield.IntervalDay, scalefield.IntervalMonth}
-
 type goldKey struct {
 	tenantID  string
 	period    scalefield.Interval
@@ -57,10 +54,11 @@ type goldKey struct {
 // goldDeltas are count changes to gold_threat_metrics, summed per row.
 type goldDeltas map[goldKey]int64
 
+// add counts n at t's hour. The fold adds each hour's delta to the day
+// and month holding it as well: Gold keeps hour, day and month rows, but
+// a refine batch writes a third of the deltas.
 func (d goldDeltas) add(tenantID string, t time.Time, dim scalefield.Dimension, value string, n int64) {
-	for _, p := range goldPeriods {
-		d[goldKey{tenantID, p, dim, p.Truncate(t), value}] += n
-	}
+	d[goldKey{tenantID, scalefield.IntervalHour, dim, scalefield.IntervalHour.Truncate(t), value}] += n
 }
 
 // addEvent counts (n = 1) or uncounts (n = -1) one Silver event.
@@ -243,8 +241,13 @@ func (s *GoldService) FoldGold(ctx context.Context, limit int) (*FoldResult, err
 			DELETE FROM gold_deltas WHERE ctid = ANY(ARRAY(SELECT ctid FROM gold_deltas LIMIT $1))
 			RETURNING tenant_id, period, dimension, bucket, value, count
 		), s AS (
-			SELECT tenant_id, period, dimension, bucket, value, sum(count)::bigint AS count, count(*) AS n
-			FROM d GROUP BY tenant_id, period, dimension, bucket, value
+			-- An hour's delta also counts in its day and month (deltas of
+			-- other periods, written before hours alone were, count as
+			-- they are).
+			SELECT d.tenant_id, p.period, d.dimension, date_trunc(p.period, d.bucket, 'UTC') AS bucket, d.value,
+			       sum(d.count)::bigint AS count, count(*) FILTER (WHERE p.period = d.period) AS n
+			FROM d CROSS JOIN LATERAL unnest(CASE WHEN d.period = 'hour' THEN ARRAY['hour', 'day', 'month'] ELSE ARRAY[d.period] END) AS p(period)
+			GROUP BY d.tenant_id, p.period, d.dimension, 4, d.value
 		), up AS (
 			INSERT INTO gold_threat_metrics AS g (tenant_id, period, dimension, bucket, value, count)
 			SELECT tenant_id, period, dimension, bucket, value, count FROM s
