@@ -18,6 +18,9 @@ const (
 	DefaultPublication    = "scalefield"
 	DefaultSource         = "pglogical"
 	DefaultStatusInterval = 10 * time.Second
+	// DefaultReadBatchDelay is how long the collector lets changes gather
+	// in the socket once it has read all that had arrived.
+	DefaultReadBatchDelay = 10 * time.Millisecond
 	DefaultProtoVersion   = 1
 	// MinHashKeyLen is the shortest Config.HashKey accepted when a rule hashes.
 	MinHashKeyLen = 16
@@ -106,6 +109,12 @@ type Config struct {
 	// server asks for none; DefaultStatusInterval if zero. Keep it well
 	// under the server's wal_sender_timeout (60s by default).
 	StatusInterval time.Duration
+	// ReadBatchDelay is how long the collector waits, after a read that
+	// emptied the socket, before it reads again, so that changes gather and
+	// it wakes once per batch of them instead of once per change (the
+	// server sends each change as its own message). It delays capture by at
+	// most this much; DefaultReadBatchDelay if zero, none if negative.
+	ReadBatchDelay time.Duration
 	// StartAfter is the commit LSN of the newest transaction already durably
 	// stored (see ParsePosition). Transactions committed at or before it are
 	// not delivered again, even when the slot's confirmed position is older.
@@ -223,6 +232,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.StatusInterval == 0 {
 		c.StatusInterval = DefaultStatusInterval
+	}
+	if c.ReadBatchDelay == 0 {
+		c.ReadBatchDelay = DefaultReadBatchDelay
 	}
 	if c.Now == nil {
 		c.Now = time.Now
