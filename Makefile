@@ -75,11 +75,13 @@ test-e2e:
 	@echo "== browser tests (Playwright driving $${CHROMIUM_PATH:-/usr/bin/chromium})"
 	@$(ENV); scripts/e2e.sh
 
-# Parsers run on one core (their targets are per core); end-to-end
-# benchmarks run a fixed number of batches against a real engine.
+# Parsers run on one core (their targets are per core), one package at a
+# time (go test runs packages side by side otherwise, and each would
+# measure the other's load); end-to-end benchmarks run a fixed number of
+# batches against a real engine.
 bench: setup-run
 	@$(ENV); { \
-		$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./pipeline/... ./gather/...; \
+		$(GO) test -p 1 -run '^$$' -bench . -benchmem -cpu 1 ./pipeline/... ./gather/...; \
 		$(GO) test -run '^$$' -bench . ./rbac/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkHECIngest$$' -benchtime $(BENCHTIME) ./cmd/scalefield/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkIngestHECGroupCommit' -benchtime 5000x ./cmd/scalefield/; \

@@ -181,7 +181,7 @@ func (c *Collector) open(ctx context.Context) (*pgconn.PgConn, string, LSN, erro
 			if err != nil {
 				return nil, err
 			}
-			batching = &batchingConn{Conn: nc, delay: c.cfg.ReadBatchDelay}
+			batching = &batchingConn{Conn: nc, delay: c.cfg.ReadBatchDelay, sleep: time.Sleep}
 			return batching, nil
 		}
 	}
@@ -245,13 +245,14 @@ func (c *Collector) open(ctx context.Context) (*pgconn.PgConn, string, LSN, erro
 type batchingConn struct {
 	net.Conn
 	delay     time.Duration
+	sleep     func(time.Duration)
 	streaming atomic.Bool
 	drained   bool // the last read returned less than asked: the socket was empty
 }
 
 func (c *batchingConn) Read(p []byte) (int, error) {
 	if c.drained && c.streaming.Load() {
-		time.Sleep(c.delay)
+		c.sleep(c.delay)
 	}
 	n, err := c.Conn.Read(p)
 	c.drained = n < len(p)
