@@ -311,6 +311,9 @@ func BenchmarkGatherImport(b *testing.B) {
 		bb.MustEnqueue(b, key)
 		st, _ := os.Stat(filepath.Join(bb.dir, filepath.FromSlash(strings.TrimSuffix(key, ".manifest.json"))))
 		bytes += st.Size()
+		if i == 0 {
+			storetest.Checkpoint(b)
+		}
 		b.StartTimer()
 		start, cpu0 := time.Now(), processCPU()
 		res, err := bb.im.RunOnce(context.Background())

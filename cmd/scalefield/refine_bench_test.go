@@ -15,6 +15,7 @@ import (
 	"github.com/scalefield/scalefield/pipeline/enrich/enrichtest"
 	"github.com/scalefield/scalefield/pipeline/mapper"
 	"github.com/scalefield/scalefield/store"
+	"github.com/scalefield/scalefield/store/storetest"
 )
 
 // memLoader serves one tenant's indicators and directory from memory, so
@@ -98,6 +99,7 @@ func BenchmarkRefine(b *testing.B) {
 	r.Enricher = enricher
 	gold := store.NewGoldService(bb.main.DB)
 	agg := pipeline.NewAggregator(gold, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	storetest.Checkpoint(b)
 	b.ResetTimer()
 	start := time.Now()
 	r.Start(ctx)

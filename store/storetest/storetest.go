@@ -220,3 +220,20 @@ func PersistentDatabase(t testing.TB, prefix string) (dbURL string, created bool
 	}
 	return withDatabase(base, name), !exists
 }
+
+// Checkpoint flushes every dirty page of the test server (CHECKPOINT).
+// Benchmarks call it before they start timing, so the pages earlier
+// benchmarks left dirty are not written (and their next changes logged as
+// full pages) on this one's time.
+func Checkpoint(t testing.TB) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, DatabaseURL(t))
+	if err != nil {
+		t.Fatalf("connect: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CHECKPOINT"); err != nil {
+		t.Fatalf("checkpoint: %v", err)
+	}
+}
