@@ -16,7 +16,10 @@ import (
 // AggregateConfig configures the aggregate stage.
 type AggregateConfig struct {
 	// Interval is how often the stage folds pending Gold deltas. It bounds
-	// how far Gold trails Silver.
+	// how far Gold trails Silver, and it sets the fold's cost: each fold
+	// updates every Gold row its deltas touch, once, however many deltas it
+	// sums, so under steady load folding half as often updates the active
+	// rows half as often.
 	Interval time.Duration
 	// BatchSize is how many deltas of each kind one fold takes.
 	BatchSize int
@@ -26,7 +29,7 @@ type AggregateConfig struct {
 
 // DefaultAggregateConfig returns the defaults.
 func DefaultAggregateConfig() AggregateConfig {
-	return AggregateConfig{Interval: 250 * time.Millisecond, BatchSize: 200000, Timeout: 30 * time.Second}
+	return AggregateConfig{Interval: 2 * time.Second, BatchSize: 200000, Timeout: 30 * time.Second}
 }
 
 // Aggregator is the Silver → Gold stage: it folds the count changes that

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scalefield/scalefield/ingest"
+	"github.com/scalefield/scalefield/pipeline"
 )
 
 // Config is the configuration of scalefield serve. Every field comes from a
@@ -42,6 +43,9 @@ type Config struct {
 	GeoIPCity       string
 	GeoIPASN        string
 	ComplexityLimit int
+	// GoldFoldInterval is how often the aggregate stage folds refine
+	// batches into Gold (how far Gold may trail Silver).
+	GoldFoldInterval time.Duration
 	// SessionCheck is how often a GraphQL WebSocket's credential is
 	// checked again; a signed-out, revoked or expired one closes it.
 	SessionCheck time.Duration
@@ -77,6 +81,7 @@ func DefaultConfig() Config {
 		RefineBatchSize:    1000,
 		ComplexityLimit:    1000,
 		SessionCheck:       30 * time.Second,
+		GoldFoldInterval:   pipeline.DefaultAggregateConfig().Interval,
 		MaxBodyBytes:       1 << 20,
 		Committer:          ingest.DefaultCommitterConfig(),
 		GatherHostnames:    []string{"localhost", "127.0.0.1"},
@@ -112,6 +117,7 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 	fs.StringVar(&cfg.GeoIPCity, "geoip-city-db", cfg.GeoIPCity, "MaxMind-format city database (.mmdb) for GeoIP enrichment (SCALEFIELD_GEOIP_CITY_DB)")
 	fs.StringVar(&cfg.GeoIPASN, "geoip-asn-db", cfg.GeoIPASN, "MaxMind-format ASN database (.mmdb), optional (SCALEFIELD_GEOIP_ASN_DB)")
 	fs.IntVar(&cfg.ComplexityLimit, "graphql-complexity-limit", cfg.ComplexityLimit, "maximum GraphQL operation complexity (SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT)")
+	fs.DurationVar(&cfg.GoldFoldInterval, "gold-fold-interval", cfg.GoldFoldInterval, "how often refined events are folded into Gold: how far dashboards may trail, against the fold's cost (SCALEFIELD_GOLD_FOLD_INTERVAL)")
 	fs.DurationVar(&cfg.SessionCheck, "websocket-session-check", cfg.SessionCheck, "how often a GraphQL WebSocket's sign-in is checked again; a revoked or expired one closes it (SCALEFIELD_WEBSOCKET_SESSION_CHECK)")
 	fs.Int64Var(&cfg.MaxBodyBytes, "graphql-max-body-bytes", cfg.MaxBodyBytes, "maximum GraphQL request body (SCALEFIELD_GRAPHQL_MAX_BODY_BYTES)")
 	fs.StringVar(&cfg.GatherAddr, "gather-addr", ":8443", "gather listener address (mutual TLS, for gather agents); empty or off turns it off (SCALEFIELD_GATHER_ADDR)")
@@ -134,6 +140,7 @@ func ParseConfig(args []string, getenv func(string) string) (Config, error) {
 		"geoip-city-db": "SCALEFIELD_GEOIP_CITY_DB", "geoip-asn-db": "SCALEFIELD_GEOIP_ASN_DB",
 		"graphql-complexity-limit": "SCALEFIELD_GRAPHQL_COMPLEXITY_LIMIT", "graphql-max-body-bytes": "SCALEFIELD_GRAPHQL_MAX_BODY_BYTES",
 		"websocket-session-check": "SCALEFIELD_WEBSOCKET_SESSION_CHECK",
+		"gold-fold-interval":      "SCALEFIELD_GOLD_FOLD_INTERVAL",
 		"gather-addr":             "SCALEFIELD_GATHER_ADDR", "gather-hostnames": "SCALEFIELD_GATHER_HOSTNAMES", "gather-blob-url": "SCALEFIELD_GATHER_BLOB_URL",
 		"gather-scan-interval": "SCALEFIELD_GATHER_SCAN_INTERVAL",
 	}
@@ -238,6 +245,9 @@ func (c Config) Validate() error {
 	}
 	if c.RefineBatchSize < 1 || c.RefineBatchSize > 10000 {
 		errs = append(errs, fmt.Errorf("refine batch size %d: must be 1..10000", c.RefineBatchSize))
+	}
+	if c.GoldFoldInterval <= 0 {
+		errs = append(errs, fmt.Errorf("gold fold interval %s: must be positive", c.GoldFoldInterval))
 	}
 	if c.SessionCheck <= 0 {
 		errs = append(errs, fmt.Errorf("websocket session check %s: must be positive", c.SessionCheck))

@@ -15,7 +15,7 @@ func TestParseConfig(t *testing.T) {
 	base := map[string]string{"DATABASE_URL": "postgres://localhost/db", "REDIS_URL": "redis://localhost:6379/0"}
 
 	t.Run("environment fills what flags leave", func(t *testing.T) {
-		e := map[string]string{"SCALEFIELD_TOKEN_TTL": "5m", "SCALEFIELD_ADDR": "0.0.0.0:9000"}
+		e := map[string]string{"SCALEFIELD_TOKEN_TTL": "5m", "SCALEFIELD_ADDR": "0.0.0.0:9000", "SCALEFIELD_GOLD_FOLD_INTERVAL": "500ms"}
 		for k, v := range base {
 			e[k] = v
 		}
@@ -23,8 +23,8 @@ func TestParseConfig(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.Addr != "127.0.0.1:7000" || cfg.TokenTTL != 5*time.Minute || cfg.DatabaseURL != base["DATABASE_URL"] {
-			t.Errorf("got addr %s ttl %s db %s", cfg.Addr, cfg.TokenTTL, cfg.DatabaseURL)
+		if cfg.Addr != "127.0.0.1:7000" || cfg.TokenTTL != 5*time.Minute || cfg.DatabaseURL != base["DATABASE_URL"] || cfg.GoldFoldInterval != 500*time.Millisecond {
+			t.Errorf("got addr %s ttl %s db %s gold fold %s", cfg.Addr, cfg.TokenTTL, cfg.DatabaseURL, cfg.GoldFoldInterval)
 		}
 	})
 
@@ -56,6 +56,7 @@ func TestParseConfig(t *testing.T) {
 		{"missing web dir", []string{"--web-dir", "/nonexistent/dist"}, base, "web dir"},
 		{"both var and file", []string{"--web-dir="}, merge(base, "REDIS_URL_FILE", "/x"), "both REDIS_URL and REDIS_URL_FILE"},
 		{"bad address", []string{"--web-dir=", "--addr", "8080"}, base, "addr"},
+		{"zero gold fold interval", []string{"--web-dir=", "--gold-fold-interval", "0s"}, base, "gold fold interval"},
 	}
 	for _, tt := range bad {
 		t.Run(tt.name+" fails loudly", func(t *testing.T) {

@@ -258,6 +258,7 @@ func (m *Main) Run(ctx context.Context) error {
 		m.Refiner.Enricher = enricher
 		m.Refiner.Start(context.WithoutCancel(ctx))
 		m.Aggregator = pipeline.NewAggregator(goldStore, m.Log)
+		m.Aggregator.Config.Interval = m.Config.GoldFoldInterval
 		m.Aggregator.Changed = gold.Invalidate
 		m.Aggregator.Start(context.WithoutCancel(ctx))
 		m.Retainer = pipeline.NewRetainer(goldStore, m.Log)
