@@ -250,6 +250,38 @@ func TestEnsurePartitionsIsIdempotent(t *testing.T) {
 	}
 }
 
+// A partition created later keeps the per-column statistics targets of its
+// parent: ANALYZE skips the Silver columns no query filters on.
+func TestNewPartitionsKeepColumnStatisticsTargets(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	var created int
+	if err := b.db.Pool.QueryRow(ctx, `SELECT scalefield_ensure_monthly_partitions('silver_security_events', '2031-01-15Z', 1)`).Scan(&created); err != nil || created != 1 {
+		t.Fatalf("create partition = %d, %v", created, err)
+	}
+	rows, err := b.db.Pool.Query(ctx, `SELECT attname::text, attstattarget FROM pg_attribute
+		WHERE attrelid = 'silver_security_events_203101'::regclass AND attname IN ('enrichment', 'message', 'severity')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := map[string]int{}
+	for rows.Next() {
+		var name string
+		var target int
+		if err := rows.Scan(&name, &target); err != nil {
+			t.Fatal(err)
+		}
+		targets[name] = target
+	}
+	if rows.Err() != nil {
+		t.Fatal(rows.Err())
+	}
+	if targets["enrichment"] != 0 || targets["message"] != 0 || targets["severity"] != -1 {
+		t.Errorf("statistics targets of the new partition = %v, want enrichment 0, message 0, severity -1 (default)", targets)
+	}
+}
+
 func TestRefineQuarantinesWhatPostgreSQLRefusesAndKeepsTheBatch(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
