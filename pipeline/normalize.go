@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	scalefield "github.com/scalefield/scalefield"
 )
@@ -133,19 +134,24 @@ func lookup(fields map[string]json.RawMessage, keys []string) (string, json.RawM
 // lookupString returns the first of keys holding a string or number.
 func lookupString(fields map[string]json.RawMessage, keys []string) string {
 	for _, k := range keys {
-		if s, ok := scalarString(fields[k]); ok && s != "" {
+		if s, ok := ScalarString(fields[k]); ok && s != "" {
 			return s
 		}
 	}
 	return ""
 }
 
-func scalarString(raw json.RawMessage) (string, bool) {
+// ScalarString returns the text of a JSON string (trimmed of spaces) or a
+// JSON number as written; ok is false for anything else.
+func ScalarString(raw json.RawMessage) (string, bool) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return "", false
 	}
 	if raw[0] == '"' {
+		if s, ok := plainJSONString(raw); ok {
+			return strings.TrimSpace(s), true
+		}
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
 			return "", false
@@ -158,9 +164,29 @@ func scalarString(raw json.RawMessage) (string, bool) {
 	return "", false
 }
 
+// plainJSONString returns the text of a quoted JSON string that needs no
+// decoding: no escapes, no control characters, valid UTF-8 (encoding/json
+// would replace invalid bytes). Most field values are such, and reading
+// them directly skips a validation pass and a decode per value.
+func plainJSONString(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	body := raw[1 : len(raw)-1]
+	for _, c := range body {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return "", false
+		}
+	}
+	if !utf8.Valid(body) {
+		return "", false
+	}
+	return string(body), true
+}
+
 func lookupIP(fields map[string]json.RawMessage, keys []string) (string, error) {
 	for _, k := range keys {
-		s, ok := scalarString(fields[k])
+		s, ok := ScalarString(fields[k])
 		if !ok || s == "" {
 			continue
 		}
@@ -185,7 +211,7 @@ var (
 // parseTime accepts epoch seconds (number or numeric string, with
 // fraction, as HEC sends), epoch milliseconds, and RFC 3339 text.
 func parseTime(raw json.RawMessage) (time.Time, error) {
-	s, ok := scalarString(raw)
+	s, ok := ScalarString(raw)
 	if !ok || s == "" {
 		return time.Time{}, fmt.Errorf("%s is not a time", raw)
 	}
@@ -222,7 +248,7 @@ var severityWords = map[string]scalefield.Severity{
 // parseSeverity accepts the usual words (syslog, CEF, vendor) and a number
 // on CEF's 0-10 scale.
 func parseSeverity(raw json.RawMessage) (scalefield.Severity, error) {
-	s, ok := scalarString(raw)
+	s, ok := ScalarString(raw)
 	if !ok {
 		return "", fmt.Errorf("%s is not a severity", raw)
 	}

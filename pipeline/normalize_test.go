@@ -164,3 +164,31 @@ func FuzzNormalizeHEC(f *testing.F) {
 		}
 	})
 }
+
+// ScalarString reads plain JSON strings directly; it must give what
+// encoding/json gives for every string, plain or not.
+func TestScalarStringMatchesEncodingJSON(t *testing.T) {
+	for _, raw := range []string{
+		`"alice"`, `"  padded  "`, `""`, `"a\"b"`, `"tab\there"`, `"\u00e9t\u00e9"`, `"été"`, `"snow ☃ man"`,
+		"\"bad \xff byte\"", "\"\xc3\"", `"a\\b"`, `"\/path"`, ` "spaced" `,
+	} {
+		got, ok := ScalarString(json.RawMessage(raw))
+		var want string
+		if err := json.Unmarshal([]byte(raw), &want); err != nil {
+			t.Fatalf("%q: %v", raw, err)
+		}
+		if !ok || got != strings.TrimSpace(want) {
+			t.Errorf("ScalarString(%q) = %q, %v; encoding/json reads %q", raw, got, ok, want)
+		}
+	}
+	for raw, want := range map[string]string{`42`: "42", `-1.5e3`: "-1.5e3"} {
+		if got, ok := ScalarString(json.RawMessage(raw)); !ok || got != want {
+			t.Errorf("ScalarString(%s) = %q, %v", raw, got, ok)
+		}
+	}
+	for _, raw := range []string{`null`, `true`, `{"a":1}`, `["x"]`, ``, `"unterminated`} {
+		if got, ok := ScalarString(json.RawMessage(raw)); ok {
+			t.Errorf("ScalarString(%s) = %q, want not ok", raw, got)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	scalefield "github.com/scalefield/scalefield"
+	"github.com/scalefield/scalefield/pipeline"
 )
 
 // Well-known keys of HEC event objects (and indexed fields) for the OCSF
@@ -69,7 +70,7 @@ func hecOCSF(payload []byte, e *scalefield.SecurityEvent) {
 	}
 	get := func(keys []string) (string, string) {
 		for _, k := range keys {
-			if v, ok := scalarText(fields[k]); ok && !placeholder(v) {
+			if v, ok := pipeline.ScalarString(fields[k]); ok && !placeholder(v) {
 				return k, v
 			}
 		}
@@ -86,7 +87,7 @@ func hecOCSF(payload []byte, e *scalefield.SecurityEvent) {
 	_, e.VendorEventID = get(hecVendorIDKeys)
 	_, e.Device = get(hecDeviceKeys)
 	for _, k := range hecStatusKeys {
-		if v, ok := scalarText(fields[k]); ok {
+		if v, ok := pipeline.ScalarString(fields[k]); ok {
 			if st := outcome(v); st != "" {
 				e.Status = st
 				break
@@ -97,23 +98,4 @@ func hecOCSF(payload []byte, e *scalefield.SecurityEvent) {
 	_, activity := get([]string{"activity_id"})
 	_, name := get([]string{"activity_name"})
 	readOCSFText(e, "class_uid", class, activity, name)
-}
-
-// scalarText returns a JSON string's text or a number as written.
-func scalarText(raw json.RawMessage) (string, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "", false
-	}
-	if raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return "", false
-		}
-		return strings.TrimSpace(s), true
-	}
-	if raw[0] == '-' || raw[0] >= '0' && raw[0] <= '9' {
-		return string(raw), true
-	}
-	return "", false
 }
