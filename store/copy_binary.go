@@ -168,16 +168,20 @@ func (c *binaryCopy) trailer() {
 	c.buf = binary.BigEndian.AppendUint16(c.buf, math.MaxUint16)
 }
 
-// send finishes the body and runs COPY table (columns) FROM STDIN on the
-// connection (inside the caller's transaction), returning the rows copied.
-func (c *binaryCopy) send(ctx context.Context, conn *pgconn.PgConn, table string, columns []string) (int64, error) {
-	c.trailer()
+// copyStatement is COPY table (columns) FROM STDIN (FORMAT binary).
+func copyStatement(table string, columns []string) string {
 	quoted := make([]string, len(columns))
 	for i, col := range columns {
 		quoted[i] = pgx.Identifier{col}.Sanitize()
 	}
-	sql := fmt.Sprintf("COPY %s (%s) FROM STDIN (FORMAT binary)", pgx.Identifier{table}.Sanitize(), strings.Join(quoted, ", "))
-	tag, err := conn.CopyFrom(ctx, bytes.NewReader(c.buf), sql)
+	return fmt.Sprintf("COPY %s (%s) FROM STDIN (FORMAT binary)", pgx.Identifier{table}.Sanitize(), strings.Join(quoted, ", "))
+}
+
+// send finishes the body and runs COPY table (columns) FROM STDIN on the
+// connection (inside the caller's transaction), returning the rows copied.
+func (c *binaryCopy) send(ctx context.Context, conn *pgconn.PgConn, table string, columns []string) (int64, error) {
+	c.trailer()
+	tag, err := conn.CopyFrom(ctx, bytes.NewReader(c.buf), copyStatement(table, columns))
 	if err != nil {
 		return 0, err
 	}

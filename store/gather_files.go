@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -443,8 +442,7 @@ func CopyGatherBronzeStream(ctx context.Context, tx pgx.Tx, tenantID string, max
 		}
 	}
 	conn := tx.Conn().PgConn()
-	_, err = conn.CopyFrom(ctx, src, `COPY bronze_events (id, tenant_id, received_at, kind, source, sourcetype, host, channel, payload, content_hash)
-		FROM STDIN (FORMAT binary)`)
+	_, err = conn.CopyFrom(ctx, src, copyStatement("bronze_events", bronzeColumns))
 	if src.err != nil {
 		return src.copied, src.err
 	}
@@ -539,24 +537,13 @@ func (r *gatherCopyReader) fill() error {
 
 func (r *gatherCopyReader) encode(a *scalefield.DBActivity) {
 	r.payload = appendActivityJSON(r.payload[:0], a)
-	sum := sha256.Sum256(r.payload)
 	st, ok := r.sourcetypes[a.Engine]
 	if !ok {
-		st = "db:" + cleanText(strings.ToLower(a.Engine))
+		st = "db:" + strings.ToLower(a.Engine)
 		r.sourcetypes[a.Engine] = st
 	}
-	c := r.c
-	c.row(10)
-	c.int64(r.ids[r.copied])
-	c.uuid(r.tenant)
-	c.timestamptz(r.receivedAt)
-	c.text(BronzeKindGather)
-	c.text(cleanText(a.Source))
-	c.text(st)
-	c.text(cleanText(a.Host))
-	c.text("")
-	c.bytea(r.payload)
-	c.bytea(sum[:])
+	bronzeRow(r.c, r.ids[r.copied], r.tenant, &scalefield.BronzeRecord{ReceivedAt: r.receivedAt, Kind: BronzeKindGather,
+		Source: a.Source, Sourcetype: st, Host: a.Host, Payload: r.payload})
 	r.copied++
 }
 

@@ -501,6 +501,30 @@ func reserveAndCopyBronze(ctx context.Context, tx pgx.Tx, records []scalefield.B
 // queueRefine, which queues them for refinement. Text
 // fields are made valid UTF-8 without NUL bytes, which PostgreSQL text
 // cannot hold; the payload is stored exactly as received.
+// bronzeColumns are the columns of a Bronze COPY, in bronzeRow's order.
+var bronzeColumns = []string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype",
+	"host", "channel", "payload", "content_hash", "origin_kind", "origin"}
+
+// bronzeRow writes r as one row of a Bronze COPY (bronzeColumns): its text
+// fields made valid UTF-8 without NUL, the SHA-256 of its payload as its
+// content hash.
+func bronzeRow(c *binaryCopy, id int64, tenant [16]byte, r *scalefield.BronzeRecord) {
+	sum := sha256.Sum256(r.Payload)
+	c.row(len(bronzeColumns))
+	c.int64(id)
+	c.uuid(tenant)
+	c.timestamptz(r.ReceivedAt)
+	c.text(cleanText(r.Kind))
+	c.text(cleanText(r.Source))
+	c.text(cleanText(r.Sourcetype))
+	c.text(cleanText(r.Host))
+	c.text(cleanText(r.Channel))
+	c.bytea(r.Payload)
+	c.bytea(sum[:])
+	c.text(cleanText(r.OriginKind))
+	c.text(cleanText(r.Origin))
+}
+
 func copyBronze(ctx context.Context, conn *pgconn.PgConn, records []scalefield.BronzeRecord, ids []int64) ([][16]byte, error) {
 	tenants := make([][16]byte, len(records))
 	parsed := uuids{}
@@ -516,24 +540,9 @@ func copyBronze(ctx context.Context, conn *pgconn.PgConn, records []scalefield.B
 	}
 	bronze := newBinaryCopy(size)
 	for i := range records {
-		r := &records[i]
-		sum := sha256.Sum256(r.Payload)
-		bronze.row(12)
-		bronze.int64(ids[i])
-		bronze.uuid(tenants[i])
-		bronze.timestamptz(r.ReceivedAt)
-		bronze.text(cleanText(r.Kind))
-		bronze.text(cleanText(r.Source))
-		bronze.text(cleanText(r.Sourcetype))
-		bronze.text(cleanText(r.Host))
-		bronze.text(cleanText(r.Channel))
-		bronze.bytea(r.Payload)
-		bronze.bytea(sum[:])
-		bronze.text(cleanText(r.OriginKind))
-		bronze.text(cleanText(r.Origin))
+		bronzeRow(bronze, ids[i], tenants[i], &records[i])
 	}
-	if _, err := bronze.send(ctx, conn, "bronze_events", []string{"id", "tenant_id", "received_at", "kind", "source", "sourcetype",
-		"host", "channel", "payload", "content_hash", "origin_kind", "origin"}); err != nil {
+	if _, err := bronze.send(ctx, conn, "bronze_events", bronzeColumns); err != nil {
 		return nil, fmt.Errorf("copy: %w", err)
 	}
 	return tenants, nil
