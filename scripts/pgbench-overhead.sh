@@ -56,22 +56,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "building scalefield and the fake engine"
-(cd "$ROOT" && go build -o "$WORK/scalefield" ./cmd/scalefield && go test -c -o "$WORK/agent.test" ./gather/agent)
+if [ "$CLIENT" = agent ]; then
+  say "building scalefield and the fake engine"
+  (cd "$ROOT" && go build -o "$WORK/scalefield" ./cmd/scalefield && go test -c -o "$WORK/agent.test" ./gather/agent)
+fi
 
 say "creating $DB (pgbench scale $SCALE)"
 "$PGBIN/psql" -q "$TEST_DATABASE_URL" -c "CREATE DATABASE $DB" >/dev/null
 "$PGBIN/pgbench" -q -i -s "$SCALE" "$DB_URL" >/dev/null 2>&1
 
-SCALEFIELD_FAKE_ENGINE_FILE="$WORK/engine.json" "$WORK/agent.test" -test.run '^TestFakeEngineServer$' >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
-for _ in $(seq 100); do [ -f "$WORK/engine.json" ] && break; sleep 0.1; done
-[ -f "$WORK/engine.json" ] || die "the fake engine did not start: $(cat "$WORK/engine.log")"
-ENGINE_URL="$(sed -E 's/.*"url":"([^"]+)".*/\1/' "$WORK/engine.json")"
-FINGERPRINT="$(sed -E 's/.*"ca_fingerprint":"([^"]+)".*/\1/' "$WORK/engine.json")"
-
 mkdir -p "$WORK/store"
-cat >"$WORK/gather.yaml" <<EOF
+if [ "$CLIENT" = agent ]; then
+  SCALEFIELD_FAKE_ENGINE_FILE="$WORK/engine.json" "$WORK/agent.test" -test.run '^TestFakeEngineServer$' >"$WORK/engine.log" 2>&1 &
+  ENGINE_PID=$!
+  for _ in $(seq 100); do [ -f "$WORK/engine.json" ] && break; sleep 0.1; done
+  [ -f "$WORK/engine.json" ] || die "the fake engine did not start: $(cat "$WORK/engine.log")"
+  ENGINE_URL="$(sed -E 's/.*"url":"([^"]+)".*/\1/' "$WORK/engine.json")"
+  FINGERPRINT="$(sed -E 's/.*"ca_fingerprint":"([^"]+)".*/\1/' "$WORK/engine.json")"
+
+  cat >"$WORK/gather.yaml" <<EOF
 engine:
   url: $ENGINE_URL
   token: sfg_test_token
@@ -91,6 +94,7 @@ collectors:
     create_publication: true
     include_values: true
 EOF
+fi
 
 tps() {
   "$PGBIN/pgbench" -n -T "$SECONDS_PER_RUN" -c "$CLIENTS" -j "$JOBS" "$DB_URL" 2>/dev/null |
