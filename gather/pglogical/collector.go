@@ -172,10 +172,7 @@ func (c *Collector) open(ctx context.Context) (*pgconn.PgConn, string, LSN, erro
 	pc.RuntimeParams["replication"] = "database"
 	var batching *batchingConn
 	if c.cfg.ReadBatchDelay > 0 {
-		dial := pc.DialFunc
-		if dial == nil {
-			dial = (&net.Dialer{}).DialContext
-		}
+		dial := pc.DialFunc // ParseConfig always sets one
 		pc.DialFunc = func(ctx context.Context, network, addr string) (net.Conn, error) {
 			nc, err := dial(ctx, network, addr)
 			if err != nil {
