@@ -240,14 +240,19 @@ func (s *GoldService) FoldGold(ctx context.Context, limit int) (*FoldResult, err
 		WITH d AS (
 			DELETE FROM gold_deltas WHERE ctid = ANY(ARRAY(SELECT ctid FROM gold_deltas LIMIT $1))
 			RETURNING tenant_id, period, dimension, bucket, value, count
+		), h AS (
+			-- Summed per row first: many batches' deltas share a row.
+			SELECT tenant_id, period, dimension, bucket, value, sum(count)::bigint AS count, count(*) AS n
+			FROM d GROUP BY tenant_id, period, dimension, bucket, value
 		), s AS (
 			-- An hour's delta also counts in its day and month (deltas of
 			-- other periods, written before hours alone were, count as
 			-- they are).
-			SELECT d.tenant_id, p.period, d.dimension, date_trunc(p.period, d.bucket, 'UTC') AS bucket, d.value,
-			       sum(d.count)::bigint AS count, count(*) FILTER (WHERE p.period = d.period) AS n
-			FROM d CROSS JOIN LATERAL unnest(CASE WHEN d.period = 'hour' THEN ARRAY['hour', 'day', 'month'] ELSE ARRAY[d.period] END) AS p(period)
-			GROUP BY d.tenant_id, p.period, d.dimension, 4, d.value
+			SELECT h.tenant_id, p.period, h.dimension,
+			       CASE WHEN p.period = h.period THEN h.bucket ELSE date_trunc(p.period, h.bucket, 'UTC') END AS bucket, h.value,
+			       sum(h.count)::bigint AS count, coalesce(sum(h.n) FILTER (WHERE p.period = h.period), 0)::bigint AS n
+			FROM h CROSS JOIN LATERAL unnest(CASE WHEN h.period = 'hour' THEN ARRAY['hour', 'day', 'month'] ELSE ARRAY[h.period] END) AS p(period)
+			GROUP BY h.tenant_id, p.period, h.dimension, 4, h.value
 		), up AS (
 			INSERT INTO gold_threat_metrics AS g (tenant_id, period, dimension, bucket, value, count)
 			SELECT tenant_id, period, dimension, bucket, value, count FROM s

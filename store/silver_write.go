@@ -232,7 +232,9 @@ func reserveSilverIDs(ctx context.Context, tx pgx.Tx, n int) ([]int64, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('silver_security_events', 'id')) FROM generate_series(1, $1)`, n)
+	// The sequence is named, not looked up: pg_get_serial_sequence is
+	// evaluated for every row and cost eight times the nextval itself.
+	rows, err := tx.Query(ctx, `SELECT nextval('silver_security_events_id_seq') FROM generate_series(1, $1)`, n)
 	if err != nil {
 		return nil, fmt.Errorf("refine: reserve ids: %w", err)
 	}
