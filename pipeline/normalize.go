@@ -45,11 +45,20 @@ type hecEnvelope struct {
 // Silver event. It returns an error saying what is wrong when the content
 // cannot be normalized; the caller quarantines the record with it.
 func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) {
+	e, _, err := NormalizeHECFields(b)
+	return e, err
+}
+
+// NormalizeHECFields is NormalizeHEC that also returns the fields it read
+// the event from, by lowercase key: the event object's own keys over the
+// envelope's indexed fields, each value as sent. A mapper reads more of
+// them there without decoding the payload again.
+func NormalizeHECFields(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, map[string]json.RawMessage, error) {
 	var env hecEnvelope
 	dec := json.NewDecoder(bytes.NewReader(b.Payload))
 	dec.UseNumber()
 	if err := dec.Decode(&env); err != nil {
-		return nil, fmt.Errorf("payload is not an HEC event object: %v", err)
+		return nil, nil, fmt.Errorf("payload is not an HEC event object: %v", err)
 	}
 	e := &scalefield.SecurityEvent{
 		Host: b.Host, Source: b.Source, Sourcetype: b.Sourcetype,
@@ -63,11 +72,11 @@ func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) 
 	trimmed := bytes.TrimSpace(env.Event)
 	switch {
 	case len(trimmed) == 0 || string(trimmed) == "null":
-		return nil, errors.New("event is missing")
+		return nil, nil, errors.New("event is missing")
 	case trimmed[0] == '"':
 		var s string
 		if err := json.Unmarshal(trimmed, &s); err != nil {
-			return nil, fmt.Errorf("event: %v", err)
+			return nil, nil, fmt.Errorf("event: %v", err)
 		}
 		e.Message = s
 	case trimmed[0] == '{':
@@ -75,7 +84,7 @@ func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) 
 		d := json.NewDecoder(bytes.NewReader(trimmed))
 		d.UseNumber()
 		if err := d.Decode(&obj); err != nil {
-			return nil, fmt.Errorf("event: %v", err)
+			return nil, nil, fmt.Errorf("event: %v", err)
 		}
 		for k, v := range obj {
 			fields[strings.ToLower(k)] = v // the event's own fields win over indexed fields
@@ -89,7 +98,7 @@ func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) 
 	}
 	e.Message = CleanText(e.Message)
 	if strings.TrimSpace(e.Message) == "" {
-		return nil, errors.New("event is blank")
+		return nil, nil, errors.New("event is blank")
 	}
 	if len(e.Message) > MaxMessageLen {
 		e.Message = TruncateUTF8(e.Message, MaxMessageLen)
@@ -98,28 +107,28 @@ func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) 
 	var err error
 	if len(env.Time) > 0 && string(env.Time) != "null" {
 		if e.Time, err = parseTime(env.Time); err != nil {
-			return nil, fmt.Errorf("envelope time: %w", err)
+			return nil, nil, fmt.Errorf("envelope time: %w", err)
 		}
 	} else if key, raw := lookup(fields, timeKeys); raw != nil {
 		if e.Time, err = parseTime(raw); err != nil {
-			return nil, fmt.Errorf("field %q: %w", key, err)
+			return nil, nil, fmt.Errorf("field %q: %w", key, err)
 		}
 	}
 	if key, raw := lookup(fields, severityKeys); raw != nil {
 		if e.Severity, err = parseSeverity(raw); err != nil {
-			return nil, fmt.Errorf("field %q: %w", key, err)
+			return nil, nil, fmt.Errorf("field %q: %w", key, err)
 		}
 	}
 	e.User = CleanText(lookupString(fields, userKeys))
 	e.Action = CleanText(lookupString(fields, actionKeys))
 
 	if e.SrcIP, err = lookupIP(fields, srcIPKeys); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if e.DstIP, err = lookupIP(fields, dstIPKeys); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return e, nil
+	return e, fields, nil
 }
 
 func lookup(fields map[string]json.RawMessage, keys []string) (string, json.RawMessage) {

@@ -58,11 +58,21 @@ func BenchmarkNormalize(b *testing.B) {
 	} {
 		generic = append(generic, record(b, KindHEC, []byte(p)))
 	}
+	// A firewall's events name ports, host names and an outcome: the OCSF
+	// keys the generic mapper reads after NormalizeHEC.
+	var network []*scalefield.BronzeEvent
+	for _, p := range []string{
+		`{"time":1767347400,"host":"fw-01","sourcetype":"_json","event":{"message":"connection refused","severity":"high","src_ip":"81.2.69.160","src_port":50122,"dst_ip":"10.0.4.7","dst_port":443,"action":"deny","outcome":"failure","device":"edge-fw"}}`,
+		`{"time":1767347401,"host":"fw-02","sourcetype":"_json","event":{"msg":"session allowed","level":"info","src":"10.1.2.3","sport":"61000","dest_ip":"93.184.216.34","dport":"80","dst_hostname":"example.com","status":"success"}}`,
+	} {
+		network = append(network, record(b, KindHEC, []byte(p)))
+	}
 	cases := []struct {
 		name string
 		recs []*scalefield.BronzeEvent
 	}{
 		{"hec-generic", generic},
+		{"hec-network", network},
 		{"hec-vendor", vendor},
 		{"syslog", lines(KindSyslog, rfc5424Samples, rfc3164Lines)},
 		{"cef", append(lines(KindHECRaw, cefSamples), lines(KindSyslog, syslogCEFLines)...)},

@@ -1,9 +1,7 @@
 package mapper
 
 import (
-	"bytes"
 	"encoding/json"
-	"strings"
 
 	scalefield "github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/pipeline"
@@ -20,52 +18,40 @@ var (
 	hecStatusKeys   = []string{"status", "outcome", "result"}
 	hecVendorIDKeys = []string{"vendor_event_id"}
 	hecDeviceKeys   = []string{"device", "device_product"}
+	hecClassKeys    = []string{"class_uid"}
+	hecActivityKeys = []string{"activity_id"}
+	hecNameKeys     = []string{"activity_name"}
 )
 
-// hecMarkers are byte strings one of which an HEC payload holding any of
-// the keys above contains; without them the payload is not decoded again.
-var hecMarkers = [][]byte{
-	[]byte("port"), []byte("spt"), []byte("dpt"), []byte("_host"), []byte("shost"), []byte("dhost"), []byte("hostname"), []byte("status"), []byte("outcome"),
-	[]byte("result"), []byte("class_uid"), []byte("activity_"), []byte("vendor_event_id"), []byte("device"),
-}
+// hecOCSFKeys holds every key above: an event with none of them (most of
+// them) is passed over after a look at each of its own keys.
+var hecOCSFKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, keys := range [][]string{hecSrcPortKeys, hecDstPortKeys, hecSrcHostKeys, hecDstHostKeys, hecStatusKeys,
+		hecVendorIDKeys, hecDeviceKeys, hecClassKeys, hecActivityKeys, hecNameKeys} {
+		for _, k := range keys {
+			m[k] = true
+		}
+	}
+	return m
+}()
 
-// hecOCSF fills the OCSF fields of an event pipeline.NormalizeHEC made
-// from the well-known keys of its event object and indexed fields: ports,
-// host names, outcome, class_uid / activity_id / activity_name (for
-// senders that write OCSF), vendor_event_id and device. A value that
-// cannot be read is left out with a warning. "status" and "result" count
-// only when they hold an outcome word (an HTTP status is no outcome).
-func hecOCSF(payload []byte, e *scalefield.SecurityEvent) {
-	found := false
-	for _, m := range hecMarkers {
-		if bytes.Contains(payload, m) {
-			found = true
+// hecOCSF fills the OCSF fields of an event pipeline.NormalizeHECFields
+// made, from the fields it read (the event object's keys over the indexed
+// fields', lowercase): ports, host names, outcome, class_uid /
+// activity_id / activity_name (for senders that write OCSF),
+// vendor_event_id and device. A value that cannot be read is left out with
+// a warning. "status" and "result" count only when they hold an outcome
+// word (an HTTP status is no outcome).
+func hecOCSF(fields map[string]json.RawMessage, e *scalefield.SecurityEvent) {
+	relevant := false
+	for k := range fields {
+		if hecOCSFKeys[k] {
+			relevant = true
 			break
 		}
 	}
-	if !found {
-		return
-	}
-	var env struct {
-		Event  json.RawMessage            `json:"event"`
-		Fields map[string]json.RawMessage `json:"fields"`
-	}
-	if json.Unmarshal(payload, &env) != nil {
-		return
-	}
-	fields := make(map[string]json.RawMessage, len(env.Fields))
-	for k, v := range env.Fields {
-		fields[strings.ToLower(k)] = v
-	}
-	if t := bytes.TrimSpace(env.Event); len(t) > 0 && t[0] == '{' {
-		var obj map[string]json.RawMessage
-		if json.Unmarshal(t, &obj) == nil {
-			for k, v := range obj {
-				fields[strings.ToLower(k)] = v
-			}
-		}
-	}
-	if len(fields) == 0 {
+	if !relevant {
 		return
 	}
 	get := func(keys []string) (string, string) {
@@ -94,8 +80,8 @@ func hecOCSF(payload []byte, e *scalefield.SecurityEvent) {
 			}
 		}
 	}
-	_, class := get([]string{"class_uid"})
-	_, activity := get([]string{"activity_id"})
-	_, name := get([]string{"activity_name"})
+	_, class := get(hecClassKeys)
+	_, activity := get(hecActivityKeys)
+	_, name := get(hecNameKeys)
 	readOCSFText(e, "class_uid", class, activity, name)
 }

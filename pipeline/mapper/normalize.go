@@ -189,13 +189,14 @@ func (r *Registry) plainHEC(sourcetype string, p []byte) bool {
 	return true
 }
 
-// generic applies pipeline.NormalizeHEC to b and cleans its result.
+// generic applies pipeline.NormalizeHECFields to b, reads the OCSF fields
+// from what it decoded, and cleans the result.
 func generic(in *input, b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, string, error) {
-	e, err := pipeline.NormalizeHEC(b)
+	e, fields, err := pipeline.NormalizeHECFields(b)
 	if err != nil {
 		return nil, routeHEC, err
 	}
-	hecOCSF(b.Payload, e)
+	hecOCSF(fields, e)
 	if !bytes.Contains(b.Payload, []byte("time")) {
 		// NormalizeHEC used the receive time: no envelope time, no time key.
 		warnf(e, "no event time; the receive time is used")
