@@ -1,7 +1,6 @@
 import { useId } from 'react';
-import { severityLabel } from '@/components/severity-badge';
-import { severities, type EventFilterState } from '@/features/events/types/event-filter';
-import type { Severity } from '@/lib/gql/graphql';
+import { SeverityFilter } from '@/components/severity-filter';
+import type { EventFilterState } from '@/features/events/types/event-filter';
 import styles from './events-filter-bar.module.css';
 
 type EventsFilterBarProps = {
@@ -14,28 +13,9 @@ export function EventsFilterBar({ value, onChange, onClear }: EventsFilterBarPro
   const id = useId();
   const filtered = value.severities.length > 0 || value.host !== '' || value.search !== '';
 
-  function toggleSeverity(severity: Severity, checked: boolean) {
-    const next = checked ? [...value.severities, severity] : value.severities.filter((s) => s !== severity);
-    onChange({ ...value, severities: severities.filter((s) => next.includes(s)) });
-  }
-
   return (
     <div className={styles.bar} role="search" aria-label="Filter events">
-      <fieldset className={styles.severities}>
-        <legend className={styles.legend}>Severity</legend>
-        <div className={styles.chips}>
-          {severities.map((severity) => (
-            <label key={severity} className={styles.chip} data-severity={severity}>
-              <input
-                type="checkbox"
-                checked={value.severities.includes(severity)}
-                onChange={(e) => toggleSeverity(severity, e.target.checked)}
-              />
-              {severityLabel(severity)}
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <SeverityFilter value={value.severities} onChange={(next) => onChange({ ...value, severities: next })} />
       <div className={`field ${styles.host}`}>
         <label htmlFor={`${id}-host`}>Host</label>
         <input

@@ -8,6 +8,3 @@ export type EventFilterState = {
 };
 
 export const emptyEventFilter: EventFilterState = { severities: [], host: '', search: '' };
-
-/** Highest first, the order the filter bar lists them in. */
-export const severities: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO', 'UNKNOWN'];

@@ -1,5 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
-import { severities, severityLabel } from '@/components/severity-badge';
+import { SeverityFilter } from '@/components/severity-filter';
 import {
   emptyExplorerFilter,
   rangeOptions,
@@ -7,7 +7,6 @@ import {
   type RangeChoice,
 } from '@/features/explorer/types/explorer-filter';
 import { countryError, customRangeError, ipOrCidrError } from '@/features/explorer/utils/explorer-filter';
-import type { Severity } from '@/lib/gql/graphql';
 import { ocsfClasses } from '@/lib/ocsf';
 import styles from './explorer.module.css';
 
@@ -36,32 +35,13 @@ export function ExplorerFilterBar({ value, onChange }: ExplorerFilterBarProps) {
     value.to,
   ]);
 
-  function toggleSeverity(severity: Severity, checked: boolean) {
-    const next = checked ? [...value.severities, severity] : value.severities.filter((s) => s !== severity);
-    onChange({ ...value, severities: severities.filter((s) => next.includes(s)) });
-  }
-
   const classValue =
     value.classUids.length === 1 ? String(value.classUids[0]) : value.classUids.length > 1 ? 'several' : '';
 
   return (
     <div className={styles.filterBar} role="search" aria-label="Filter events">
       <div className={styles.filterRow}>
-        <fieldset className={styles.severities}>
-          <legend className={styles.legend}>Severity</legend>
-          <div className={styles.chips}>
-            {severities.map((severity) => (
-              <label key={severity} className={styles.chip} data-severity={severity}>
-                <input
-                  type="checkbox"
-                  checked={value.severities.includes(severity)}
-                  onChange={(e) => toggleSeverity(severity, e.target.checked)}
-                />
-                {severityLabel(severity)}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <SeverityFilter value={value.severities} onChange={(next) => onChange({ ...value, severities: next })} />
         <div className={`field ${styles.classField}`}>
           <label htmlFor={`${id}-class`}>Class</label>
           <select

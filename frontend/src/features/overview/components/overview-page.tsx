@@ -4,10 +4,10 @@ import { useQuery } from 'urql';
 import { OverviewQuery } from '@/features/overview/api/overview-documents';
 import { KpiTiles } from '@/features/overview/components/kpi-tiles';
 import { OverviewCharts } from '@/features/overview/components/overview-charts';
-import { PeriodSelector } from '@/features/overview/components/period-selector';
 import { RiskiestUsers } from '@/features/overview/components/riskiest-users';
-import { overviewPeriod, type OverviewPeriodId } from '@/features/overview/types/period';
+import { overviewPeriod, overviewPeriods, type OverviewPeriodId } from '@/features/overview/types/period';
 import { PageHeader } from '@/components/page-header';
+import { PeriodPicker } from '@/components/period-picker';
 import { EmptyState, EmptyStateText, ErrorState, LoadingState } from '@/components/query-state';
 import { formatTime } from '@/lib/format';
 import styles from './overview.module.css';
@@ -47,7 +47,7 @@ export function OverviewPage() {
         documentTitle="Overview · Management"
         aside={
           <>
-            <PeriodSelector value={period.id} onChange={choose} />
+            <PeriodPicker periods={overviewPeriods} value={period.id} onChange={choose} />
             <button
               type="button"
               className="button"

@@ -1,10 +1,10 @@
 import type { CombinedError } from '@urql/core';
 import { IngestChart } from '@/features/sources/components/ingest-chart';
 import { IngestTotals } from '@/features/sources/components/ingest-totals';
-import { PeriodPicker } from '@/features/sources/components/period-picker';
 import { SourceBreakdown } from '@/features/sources/components/source-breakdown';
-import type { PeriodId } from '@/features/sources/types/period';
+import { periods, type PeriodId } from '@/features/sources/types/period';
 import { periodById } from '@/features/sources/utils/period';
+import { PeriodPicker } from '@/components/period-picker';
 import { ErrorState, LoadingState } from '@/components/query-state';
 import type { IngestStatsQuery } from '@/lib/gql/graphql';
 import styles from './sources.module.css';
@@ -27,7 +27,7 @@ export function IngestSummary({ period, onPeriodChange, stats, error, busy, onRe
         <h3 id="ingest-summary-title" className={styles.heading}>
           Ingest in {phrase}
         </h3>
-        <PeriodPicker value={period} onChange={onPeriodChange} />
+        <PeriodPicker periods={periods} value={period} onChange={onPeriodChange} />
       </div>
       {!stats && error ? (
         <ErrorState error={error} what="Ingest statistics" onRetry={onRetry} />
