@@ -1,3 +1,4 @@
+import { Missing, tableStyles } from '@/components/data-table';
 import { SeverityBadge } from '@/components/severity-badge';
 import { getFragmentData, type FragmentType } from '@/lib/gql/fragment-masking';
 import { graphql } from '@/lib/gql/gql';
@@ -40,7 +41,7 @@ export function EventRow(props: EventRowProps) {
   const event = getFragmentData(EventRowFragment, props.event);
   return (
     <tr className={props.fresh ? styles.fresh : undefined} data-event-id={event.id}>
-      <td className={styles.time}>
+      <td className={tableStyles.muted}>
         <time dateTime={event.time} title={event.time}>
           {timeFormat.format(new Date(event.time))}
         </time>
@@ -48,21 +49,13 @@ export function EventRow(props: EventRowProps) {
       <td>
         <SeverityBadge severity={event.severity} />
       </td>
-      <td className={styles.mono}>{event.host ?? <Missing />}</td>
-      <td className={styles.mono}>{event.sourcetype ?? <Missing />}</td>
+      <td className={tableStyles.mono}>{event.host ?? <Missing />}</td>
+      <td className={tableStyles.mono}>{event.sourcetype ?? <Missing />}</td>
       <td>{event.user ?? <Missing />}</td>
-      <td className={styles.mono}>{event.srcIp ?? <Missing />}</td>
+      <td className={tableStyles.mono}>{event.srcIp ?? <Missing />}</td>
       <td className={styles.message} title={event.message}>
         {event.message}
       </td>
     </tr>
-  );
-}
-
-function Missing() {
-  return (
-    <span className={styles.missing} aria-label="none">
-      —
-    </span>
   );
 }
