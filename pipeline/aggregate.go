@@ -15,12 +15,22 @@ import (
 
 // AggregateConfig configures the aggregate stage.
 type AggregateConfig struct {
-	// Interval is how often the stage folds pending Gold deltas. It bounds
-	// how far Gold trails Silver, and it sets the fold's cost: each fold
+	// Interval is how often the stage folds pending Gold deltas. It sets
+	// how far Gold trails Silver (under load, up to maxPacedRounds
+	// Intervals; see Pace), and the fold's cost: each fold
 	// updates every Gold row its deltas touch, once, however many deltas it
 	// sums, so under steady load folding half as often updates the active
 	// rows half as often.
 	Interval time.Duration
+	// Pace bounds the fold's share of the time under sustained load: after
+	// a round of folds that took d, the next round starts no sooner than
+	// Pace×d later (3 keeps it to a quarter of one core). Each round costs
+	// about the number of Gold rows its deltas touch, which stops growing
+	// once every active user, address and class has a delta, so under load
+	// a longer wait folds more events for the same work. Under light load
+	// the rounds are short and Interval alone sets the pace; 0 turns pacing
+	// off.
+	Pace float64
 	// BatchSize is how many deltas of each kind one fold takes.
 	BatchSize int
 	// Timeout bounds one fold.
@@ -29,7 +39,7 @@ type AggregateConfig struct {
 
 // DefaultAggregateConfig returns the defaults.
 func DefaultAggregateConfig() AggregateConfig {
-	return AggregateConfig{Interval: 2 * time.Second, BatchSize: 200000, Timeout: 30 * time.Second}
+	return AggregateConfig{Interval: 2 * time.Second, Pace: 3, BatchSize: 200000, Timeout: 30 * time.Second}
 }
 
 // Aggregator is the Silver → Gold stage: it folds the count changes that
@@ -71,13 +81,14 @@ func (a *Aggregator) Start(ctx context.Context) {
 	a.wg.Add(1)
 	go func() {
 		defer a.wg.Done()
-		ticker := time.NewTicker(a.Config.Interval)
-		defer ticker.Stop()
+		timer := time.NewTimer(a.Config.Interval)
+		defer timer.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
-			case <-ticker.C:
+			case <-timer.C:
+				start := time.Now()
 				for {
 					res, err := a.RunOnce(ctx)
 					if err != nil {
@@ -90,9 +101,22 @@ func (a *Aggregator) Start(ctx context.Context) {
 						break
 					}
 				}
+				timer.Reset(a.Config.nextRound(time.Since(start)))
 			}
 		}
 	}()
+}
+
+// maxPacedRounds caps a paced wait at this many Intervals, so one slow
+// round (a checkpoint, a burst of new keys) cannot leave Gold far behind.
+const maxPacedRounds = 5
+
+// nextRound is how long to wait after a round of folds that took d: what
+// is left of Interval, or Pace times d when that is longer, up to
+// maxPacedRounds Intervals.
+func (c AggregateConfig) nextRound(d time.Duration) time.Duration {
+	paced := min(time.Duration(c.Pace*float64(d)), maxPacedRounds*c.Interval)
+	return max(c.Interval-d, paced, 0)
 }
 
 // RunOnce folds one batch of pending deltas.
