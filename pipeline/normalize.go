@@ -54,11 +54,18 @@ func NormalizeHEC(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, error) 
 // envelope's indexed fields, each value as sent. A mapper reads more of
 // them there without decoding the payload again.
 func NormalizeHECFields(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, map[string]json.RawMessage, error) {
+	// The envelope is read as a Decoder reads it: its first JSON value,
+	// whatever follows. Unmarshal does that without the Decoder's buffer
+	// for a payload that is one value and nothing else (nearly all); the
+	// rest go through the Decoder, which also words the error.
 	var env hecEnvelope
-	dec := json.NewDecoder(bytes.NewReader(b.Payload))
-	dec.UseNumber()
-	if err := dec.Decode(&env); err != nil {
-		return nil, nil, fmt.Errorf("payload is not an HEC event object: %v", err)
+	if json.Unmarshal(b.Payload, &env) != nil {
+		env = hecEnvelope{}
+		dec := json.NewDecoder(bytes.NewReader(b.Payload))
+		dec.UseNumber()
+		if err := dec.Decode(&env); err != nil {
+			return nil, nil, fmt.Errorf("payload is not an HEC event object: %v", err)
+		}
 	}
 	e := &scalefield.SecurityEvent{
 		Host: b.Host, Source: b.Source, Sourcetype: b.Sourcetype,
@@ -80,10 +87,11 @@ func NormalizeHECFields(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, m
 		}
 		e.Message = s
 	case trimmed[0] == '{':
+		// One JSON value (the envelope's decoder delimited it), read into
+		// raw values: Unmarshal reads it as a Decoder would, without the
+		// Decoder's buffer.
 		var obj map[string]json.RawMessage
-		d := json.NewDecoder(bytes.NewReader(trimmed))
-		d.UseNumber()
-		if err := d.Decode(&obj); err != nil {
+		if err := json.Unmarshal(trimmed, &obj); err != nil {
 			return nil, nil, fmt.Errorf("event: %v", err)
 		}
 		for k, v := range obj {

@@ -95,6 +95,7 @@ func TestNormalizeHECRejects(t *testing.T) {
 		name, payload, reason string
 	}{
 		{"not JSON", `{"event":`, "not an HEC event object"},
+		{"envelope of the wrong type", `{"event":"m","fields":"x"}`, "not an HEC event object: json: cannot unmarshal string"},
 		{"missing event", `{"host":"x"}`, "event is missing"},
 		{"blank event", `{"event":"   "}`, "event is blank"},
 		{"bad source IP", `{"event":{"message":"m","src_ip":"999.1.1.1"}}`, `field "src_ip": "999.1.1.1" is not an IP address`},
@@ -111,6 +112,25 @@ func TestNormalizeHECRejects(t *testing.T) {
 				t.Fatalf("got error %v, want one containing %q", err, tt.reason)
 			}
 		})
+	}
+}
+
+// What follows the envelope's JSON value is not read, as a decoder reads
+// a stream: the envelope alone makes the event.
+func TestNormalizeHECReadsTheFirstValue(t *testing.T) {
+	t.Parallel()
+	for _, payload := range []string{
+		`{"event":{"message":"m","user":"bob"}} trailing`,
+		`{"event":{"message":"m","user":"bob"}}{"event":"second"}`,
+		"{\"event\":{\"message\":\"m\",\"user\":\"bob\"}}\n",
+	} {
+		got, err := NormalizeHEC(bronze(payload))
+		if err != nil {
+			t.Fatalf("%q: %v", payload, err)
+		}
+		if got.Message != "m" || got.User != "bob" {
+			t.Errorf("%q: got message %q, user %q", payload, got.Message, got.User)
+		}
 	}
 }
 
