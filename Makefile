@@ -88,7 +88,8 @@ bench: setup-run
 		$(GO) test -run '^$$' -bench 'BenchmarkIngestSyslogTCP' -benchtime 300000x ./cmd/scalefield/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkRefine$$' -benchtime 100000x ./cmd/scalefield/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkSilverWriteFloor$$' -benchtime 200000x ./store/; \
-		$(GO) test -run '^$$' -bench 'BenchmarkExplorer$$' -benchtime 20x -timeout 60m ./cmd/scalefield/; \
+		SCALEFIELD_BENCH_PLANS=$(CURDIR)/.data/bench-plans.txt \
+			$(GO) test -run '^$$' -bench 'BenchmarkExplorer$$' -benchtime 20x -timeout 60m ./cmd/scalefield/; \
 		$(GO) test -run '^$$' -bench 'BenchmarkGatherImport$$' -benchtime 4x ./pipeline/; \
 		OVERHEAD_CLIENT=agent scripts/pgbench-overhead.sh 30 | grep '^Benchmark'; \
 		OVERHEAD_CLIENT=pg_recvlogical scripts/pgbench-overhead.sh 30 | grep '^Benchmark'; \

@@ -204,7 +204,19 @@ func BenchmarkExplorer(b *testing.B) {
 	b.ReportMetric(p95(explorer), "explorer-p95-ms")
 	b.ReportMetric(p95(timeseries), "timeseries-p95-ms")
 	b.ReportMetric(0, "ns/op")
-	if os.Getenv("SCALEFIELD_BENCH_PLANS") != "" {
+	// The plans the measured queries used, into the file
+	// SCALEFIELD_BENCH_PLANS names (make bench: .data/bench-plans.txt).
+	if path := os.Getenv("SCALEFIELD_BENCH_PLANS"); path != "" {
+		out, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer out.Close()
+		for _, n := range names {
+			d := perQuery[n]
+			fmt.Fprintf(out, "%-56s n=%d p50 %7.1f ms  max %7.1f ms\n", n, len(d),
+				float64(d[len(d)/2].Microseconds())/1000, float64(d[len(d)-1].Microseconds())/1000)
+		}
 		for _, q := range filters {
 			f := q.f
 			f.First = 50
@@ -212,14 +224,14 @@ func BenchmarkExplorer(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			fmt.Fprintf(os.Stderr, "\n=== explorer: %s\n%s\n", q.name, plan)
+			fmt.Fprintf(out, "\n=== explorer: %s\n%s\n", q.name, plan)
 		}
 		for _, q := range series {
 			plan, err := gold.ExplainTimeseries(tctx, q)
 			if err != nil {
 				b.Fatal(err)
 			}
-			fmt.Fprintf(os.Stderr, "\n=== timeseries: %s by %q per %s\n%s\n", q.Metric, q.GroupBy, q.Interval, plan)
+			fmt.Fprintf(out, "\n=== timeseries: %s by %q per %s\n%s\n", q.Metric, q.GroupBy, q.Interval, plan)
 		}
 	}
 }
