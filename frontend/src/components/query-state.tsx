@@ -35,7 +35,8 @@ export function EmptyStateCode({ label, children }: { label: string; children: s
 }
 
 type ErrorStateProps = {
-  error: CombinedError;
+  /** The query's error, or the message a hook already made of it. */
+  error: CombinedError | string;
   /** What could not be loaded, e.g. "Users". */
   what: string;
   onRetry: () => void;
@@ -43,11 +44,11 @@ type ErrorStateProps = {
 
 /** A failed load; a FORBIDDEN answer says the role does not allow it rather than offering a retry. */
 export function ErrorState({ error, what, onRetry }: ErrorStateProps) {
-  if (hasErrorCode(error, 'FORBIDDEN')) return <ForbiddenState />;
+  if (typeof error !== 'string' && hasErrorCode(error, 'FORBIDDEN')) return <ForbiddenState />;
   return (
     <div className={`${styles.box} ${styles.error}`} role="alert">
       <p className={styles.title}>{what} could not be loaded.</p>
-      <p className={styles.text}>{errorMessage(error)}</p>
+      <p className={styles.text}>{typeof error === 'string' ? error : errorMessage(error)}</p>
       <button type="button" className="button" onClick={onRetry}>
         Try again
       </button>

@@ -1,5 +1,5 @@
+import { EmptyState, EmptyStateCode, EmptyStateText } from '@/components/query-state';
 import { hecCurlExample } from '@/lib/hec-example';
-import styles from './events-states.module.css';
 
 type EventsEmptyStateProps = {
   filtered: boolean;
@@ -9,24 +9,20 @@ type EventsEmptyStateProps = {
 export function EventsEmptyState({ filtered, onClearFilters }: EventsEmptyStateProps) {
   if (filtered) {
     return (
-      <div className={styles.box}>
-        <p className={styles.title}>No events match these filters.</p>
+      <EmptyState title="No events match these filters.">
         <button type="button" className="button" onClick={onClearFilters}>
           Clear filters
         </button>
-      </div>
+      </EmptyState>
     );
   }
   return (
-    <div className={styles.box}>
-      <p className={styles.title}>No events yet.</p>
-      <p className={styles.text}>
+    <EmptyState title="No events yet.">
+      <EmptyStateText>
         Send one to the HTTP Event Collector endpoint with one of your tenant&apos;s HEC tokens; it shows up here as
         soon as it is refined:
-      </p>
-      <pre className={styles.code} tabIndex={0} aria-label="Example request">
-        {hecCurlExample(window.location.origin, '<token>', null)}
-      </pre>
-    </div>
+      </EmptyStateText>
+      <EmptyStateCode label="Example request">{hecCurlExample(window.location.origin, '<token>', null)}</EmptyStateCode>
+    </EmptyState>
   );
 }

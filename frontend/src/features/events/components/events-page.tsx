@@ -1,14 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import { EventsEmptyState } from '@/features/events/components/events-empty-state';
 import { EventsFilterBar } from '@/features/events/components/events-filter-bar';
-import { EventsPager } from '@/features/events/components/events-pager';
-import { EventsError, EventsLoading } from '@/features/events/components/events-status';
 import { EventsSummary } from '@/features/events/components/events-summary';
 import { EventsTable } from '@/features/events/components/events-table';
 import { LiveIndicator } from '@/features/events/components/live-indicator';
 import { useEventsFeed } from '@/features/events/hooks/use-events-feed';
 import { emptyEventFilter, type EventFilterState } from '@/features/events/types/event-filter';
 import { toEventFilter } from '@/features/events/utils/event-filter';
+import { CursorPager } from '@/components/cursor-pager';
+import { ErrorState, LoadingState } from '@/components/query-state';
 import { SectionHeader } from '@/components/section-header';
 import { useDebouncedValue } from '@/lib/use-debounced-value';
 
@@ -38,9 +38,9 @@ export function EventsPage() {
       <EventsFilterBar value={filterState} onChange={setFilterState} onClear={clearFilters} />
       <EventsSummary totalCount={feed.totalCount} newEventCount={feed.newEventCount} onShowNew={feed.firstPage} />
       {feed.error && !feed.loading && feed.rows.length === 0 ? (
-        <EventsError message={feed.error} onRetry={feed.retry} />
+        <ErrorState error={feed.error} what="Events" onRetry={feed.retry} />
       ) : feed.loading ? (
-        <EventsLoading />
+        <LoadingState label="Loading events…" />
       ) : feed.rows.length === 0 ? (
         <EventsEmptyState filtered={filter !== undefined} onClearFilters={clearFilters} />
       ) : (
@@ -54,7 +54,7 @@ export function EventsPage() {
         </>
       )}
       {(feed.rows.length > 0 || feed.hasPreviousPage) && (
-        <EventsPager
+        <CursorPager
           page={feed.page}
           pageSize={pageSize}
           onPageSizeChange={setPageSize}
