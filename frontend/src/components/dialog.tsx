@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useModalDialog } from '@/lib/use-modal-dialog';
 import styles from './dialog.module.css';
 
 type DialogProps = {
@@ -27,17 +28,7 @@ export function Dialog({ title, description, onClose, busy = false, wide = false
     latest.current = { onClose, busy };
   });
 
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    if (!dialog.open) dialog.showModal();
-    dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-      opener?.focus();
-    };
-  }, []);
+  useModalDialog(ref);
 
   function dismiss() {
     if (!latest.current.busy) latest.current.onClose();
