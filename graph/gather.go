@@ -10,22 +10,21 @@ import (
 	scalefield "github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/gather"
 	"github.com/scalefield/scalefield/graph/model"
-	"github.com/scalefield/scalefield/store"
 )
 
 // GatherService is what the gather resolvers call (store.GatherService
 // with the engine's CA).
 type GatherService interface {
 	// CreateGatherEnrollmentToken: EINVALID for a bad name or lifetime.
-	CreateGatherEnrollmentToken(ctx context.Context, name string, ttl time.Duration, audit *scalefield.AuditEntry) (*store.GatherEnrollmentToken, string, error)
+	CreateGatherEnrollmentToken(ctx context.Context, name string, ttl time.Duration, audit *scalefield.AuditEntry) (*scalefield.GatherEnrollmentToken, string, error)
 	// ListGatherNodes: EINVALID for a bad page size or cursor.
-	ListGatherNodes(ctx context.Context, first int, after *string) ([]*store.GatherNode, []string, bool, int, error)
+	ListGatherNodes(ctx context.Context, first int, after *string) ([]*scalefield.GatherNode, []string, bool, int, error)
 	// RevokeGatherNode: ENOTFOUND.
-	RevokeGatherNode(ctx context.Context, id string, audit *scalefield.AuditEntry) (*store.GatherNode, error)
+	RevokeGatherNode(ctx context.Context, id string, audit *scalefield.AuditEntry) (*scalefield.GatherNode, error)
 	// ListGatherFiles: EINVALID for a bad filter.
-	ListGatherFiles(ctx context.Context, f store.GatherFileFilter) (*store.GatherFilePage, error)
+	ListGatherFiles(ctx context.Context, f scalefield.GatherFileFilter) (*scalefield.GatherFilePage, error)
 	// RetryGatherFile: ENOTFOUND; ECONFLICT unless quarantined.
-	RetryGatherFile(ctx context.Context, id int64, audit *scalefield.AuditEntry) (*store.GatherFile, error)
+	RetryGatherFile(ctx context.Context, id int64, audit *scalefield.AuditEntry) (*scalefield.GatherFile, error)
 	// GatherCA returns the CA certificate's fingerprint and PEM.
 	GatherCA() (fingerprint, certPEM string)
 }
@@ -40,7 +39,7 @@ func (r *Resolver) gatherService() (GatherService, error) {
 }
 
 // gatherNodeStatus compares the last heartbeat with the node's interval.
-func gatherNodeStatus(n *store.GatherNode, now time.Time) model.GatherNodeStatus {
+func gatherNodeStatus(n *scalefield.GatherNode, now time.Time) model.GatherNodeStatus {
 	switch {
 	case n.RevokedAt != nil:
 		return model.GatherNodeStatusRevoked
@@ -73,7 +72,7 @@ type gatherInventory struct {
 	} `json:"collectors"`
 }
 
-func toModelGatherNode(n *store.GatherNode, now time.Time) *model.GatherNode {
+func toModelGatherNode(n *scalefield.GatherNode, now time.Time) *model.GatherNode {
 	out := &model.GatherNode{
 		ID: n.ID, Name: n.Name, Status: gatherNodeStatus(n, now), Hostname: n.Hostname, Version: n.Version, Os: n.OS,
 		Ips: n.IPs, EnrolledAt: n.EnrolledAt, LastHeartbeatAt: n.LastHeartbeatAt, HeartbeatIntervalSeconds: int(n.HeartbeatInterval / time.Second),
@@ -107,7 +106,7 @@ func toModelGatherNode(n *store.GatherNode, now time.Time) *model.GatherNode {
 	return out
 }
 
-func toModelGatherImport(f *store.GatherFile) *model.GatherImport {
+func toModelGatherImport(f *scalefield.GatherFile) *model.GatherImport {
 	out := &model.GatherImport{
 		ID: formatID(f.ID), NodeID: f.NodeID, ManifestKey: f.ManifestKey, FileKey: f.FileKey,
 		Status: model.GatherImportStatus(strings.ToUpper(f.Status)), Error: optional(f.Error), FoundBy: strings.ToUpper(f.FoundBy),

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/graph/model"
-	"github.com/scalefield/scalefield/store"
 )
 
 // CreateGatherEnrollmentToken is the resolver for the createGatherEnrollmentToken field.
@@ -24,7 +24,7 @@ func (r *mutationResolver) CreateGatherEnrollmentToken(ctx context.Context, name
 	if expiresInHours != nil {
 		hours = *expiresInHours
 	}
-	t, secret, err := g.CreateGatherEnrollmentToken(ctx, name, time.Duration(hours)*time.Hour, auditEntry(ctx, store.AuditGatherTokenCreated))
+	t, secret, err := g.CreateGatherEnrollmentToken(ctx, name, time.Duration(hours)*time.Hour, auditEntry(ctx, scalefield.AuditGatherTokenCreated))
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +39,7 @@ func (r *mutationResolver) RevokeGatherNode(ctx context.Context, id string) (*mo
 	if err != nil {
 		return nil, err
 	}
-	n, err := g.RevokeGatherNode(ctx, id, auditEntry(ctx, store.AuditGatherNodeRevoked))
+	n, err := g.RevokeGatherNode(ctx, id, auditEntry(ctx, scalefield.AuditGatherNodeRevoked))
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (r *mutationResolver) RetryGatherImport(ctx context.Context, id string) (*m
 	if err != nil {
 		return nil, err
 	}
-	f, err := g.RetryGatherFile(ctx, n, auditEntry(ctx, store.AuditGatherImportRetried))
+	f, err := g.RetryGatherFile(ctx, n, auditEntry(ctx, scalefield.AuditGatherImportRetried))
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (r *queryResolver) GatherImports(ctx context.Context, status *model.GatherI
 	if err != nil {
 		return nil, err
 	}
-	f := store.GatherFileFilter{First: derefInt(first), After: after}
+	f := scalefield.GatherFileFilter{First: derefInt(first), After: after}
 	if status != nil {
 		s := strings.ToLower(string(*status))
 		f.Status = &s

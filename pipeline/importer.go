@@ -205,29 +205,29 @@ func (im *Importer) RunOnce(ctx context.Context) (ImportResult, error) {
 	m, rows, err := im.importFile(fctx, f)
 	switch {
 	case err == nil:
-		res.Status, res.Rows = store.GatherFileDone, rows
+		res.Status, res.Rows = scalefield.GatherFileDone, rows
 		im.Log.Info("imported", "file", f.ManifestKey, "rows", rows, "seconds", time.Since(start).Seconds())
 		return res, nil
 	case errors.Is(err, store.ErrGatherClaimLost):
 		im.Log.Warn("import claim lost to another replica", "file", f.ManifestKey)
-		res.Status = store.GatherFileImporting
+		res.Status = scalefield.GatherFileImporting
 		return res, nil
 	case ctx.Err() != nil:
 		// Stopping: the file goes back to the queue at once (if this fails,
 		// the claim's lease brings it back later).
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
-		res.Status = store.GatherFileQueued
-		_ = im.Files.FinishGatherFile(rctx, f, store.GatherFileQueued, "interrupted: the engine stopped", time.Time{}, m)
+		res.Status = scalefield.GatherFileQueued
+		_ = im.Files.FinishGatherFile(rctx, f, scalefield.GatherFileQueued, "interrupted: the engine stopped", time.Time{}, m)
 		return res, nil
 	}
 	res.Reason = err.Error()
-	status, retryAt := store.GatherFileQuarantined, time.Time{}
+	status, retryAt := scalefield.GatherFileQuarantined, time.Time{}
 	if reason := activityfile.ReasonOf(err); reason != "" {
 		res.Reason = string(reason) + ": " + err.Error()
 	} else if !isFileError(err) {
 		if f.Attempts < im.Config.MaxAttempts {
-			status, retryAt = store.GatherFileQueued, time.Now().Add(im.backoff(f.Attempts))
+			status, retryAt = scalefield.GatherFileQueued, time.Now().Add(im.backoff(f.Attempts))
 		} else {
 			res.Reason = fmt.Sprintf("gave up after %d attempts: %v", f.Attempts, err)
 		}
@@ -240,7 +240,7 @@ func (im *Importer) RunOnce(ctx context.Context) (ImportResult, error) {
 		}
 		return res, fmt.Errorf("record import failure of %s: %w", f.ManifestKey, ferr)
 	}
-	if status == store.GatherFileQuarantined {
+	if status == scalefield.GatherFileQuarantined {
 		im.Log.Warn("import quarantined", "file", f.ManifestKey, "reason", res.Reason)
 	} else {
 		im.Log.Warn("import failed, will retry", "file", f.ManifestKey, "attempt", f.Attempts, "error", err)
@@ -269,14 +269,14 @@ func isFileError(err error) bool {
 
 // importFile checks the pair and imports it. It returns the stored
 // manifest when it was read.
-func (im *Importer) importFile(ctx context.Context, f *store.GatherFile) (*store.GatherManifest, int64, error) {
+func (im *Importer) importFile(ctx context.Context, f *scalefield.GatherFile) (*scalefield.GatherManifest, int64, error) {
 	man, err := im.Blobs.ReadManifest(ctx, f.ManifestKey)
 	if scalefield.ErrorCode(err) == scalefield.ENOTFOUND && activityfile.ReasonOf(err) == "" {
 		return nil, 0, &fileError{"missing", "the manifest is not in the store"}
 	} else if err != nil {
 		return nil, 0, err
 	}
-	gm := &store.GatherManifest{File: man.File, SHA256: man.SHA256, Rows: man.Rows, Bytes: man.Bytes, Source: man.Source,
+	gm := &scalefield.GatherManifest{File: man.File, SHA256: man.SHA256, Rows: man.Rows, Bytes: man.Bytes, Source: man.Source,
 		Engine: man.Engine, MinTime: man.MinTime, MaxTime: man.MaxTime}
 	if man.File != path.Base(f.FileKey) {
 		return gm, 0, &fileError{"manifest_mismatch", fmt.Sprintf("the manifest describes %q, not %q", man.File, path.Base(f.FileKey))}
@@ -353,16 +353,16 @@ func (im *Importer) Scan(ctx context.Context) (ScanResult, error) {
 		}
 		res.Nodes = len(nodes)
 		for _, n := range nodes {
-			prefix := store.GatherKeyPrefix(n.TenantID, n.NodeID)
+			prefix := scalefield.GatherKeyPrefix(n.TenantID, n.NodeID)
 			token := ""
 			for {
 				page, err := im.Blobs.ListManifests(ctx, prefix, token, im.Config.ScanPageSize)
 				if err != nil {
 					return fmt.Errorf("list %s: %w", prefix, err)
 				}
-				notices := make([]store.GatherFileNotice, 0, len(page.Manifests))
+				notices := make([]scalefield.GatherFileNotice, 0, len(page.Manifests))
 				for _, o := range page.Manifests {
-					notices = append(notices, store.GatherFileNotice{ManifestKey: o.Key})
+					notices = append(notices, scalefield.GatherFileNotice{ManifestKey: o.Key})
 				}
 				res.Manifests += len(notices)
 				q, err := im.Files.EnqueueGatherFiles(ctx, n.TenantID, n.NodeID, "scan", notices)

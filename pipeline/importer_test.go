@@ -29,7 +29,7 @@ type importBundle struct {
 	dir    string // the file store's root
 	work   string
 	tenant *scalefield.Tenant
-	node   *store.GatherNode
+	node   *scalefield.GatherNode
 	im     *pipeline.Importer
 }
 
@@ -53,8 +53,8 @@ func importSetup(t testing.TB) *importBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.node, err = b.files.EnrollGatherNode(ctx, store.GatherEnrollment{Token: secret, Sign: func(string, string) (store.IssuedCert, error) {
-		return store.IssuedCert{Serial: "1", Fingerprint: make([]byte, 32), NotAfter: time.Now().AddDate(1, 0, 0)}, nil
+	b.node, err = b.files.EnrollGatherNode(ctx, scalefield.GatherEnrollment{Token: secret, Sign: func(string, string) (scalefield.IssuedCert, error) {
+		return scalefield.IssuedCert{Serial: "1", Fingerprint: make([]byte, 32), NotAfter: time.Now().AddDate(1, 0, 0)}, nil
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -63,7 +63,7 @@ func importSetup(t testing.TB) *importBundle {
 	return b
 }
 
-func (b *importBundle) prefix() string { return store.GatherKeyPrefix(b.tenant.ID, b.node.ID) }
+func (b *importBundle) prefix() string { return scalefield.GatherKeyPrefix(b.tenant.ID, b.node.ID) }
 
 // MustPut writes an activity file of rows rows and its manifest to the
 // node's prefix (edit may change the manifest first) and returns the
@@ -116,9 +116,9 @@ func (b *importBundle) MustPut(t testing.TB, name string, rows int, edit func(*a
 
 func (b *importBundle) MustEnqueue(t testing.TB, keys ...string) {
 	t.Helper()
-	var notices []store.GatherFileNotice
+	var notices []scalefield.GatherFileNotice
 	for _, k := range keys {
-		notices = append(notices, store.GatherFileNotice{ManifestKey: k})
+		notices = append(notices, scalefield.GatherFileNotice{ManifestKey: k})
 	}
 	if _, err := b.files.EnqueueGatherFiles(context.Background(), b.tenant.ID, b.node.ID, "notice", notices); err != nil {
 		t.Fatal(err)
@@ -319,7 +319,7 @@ func BenchmarkGatherImport(b *testing.B) {
 		res, err := bb.im.RunOnce(context.Background())
 		elapsed += time.Since(start)
 		cpu += processCPU() - cpu0
-		if err != nil || res.Status != store.GatherFileDone || res.Rows != rows {
+		if err != nil || res.Status != scalefield.GatherFileDone || res.Rows != rows {
 			b.Fatalf("import = %+v, %v", res, err)
 		}
 	}

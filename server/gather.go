@@ -16,7 +16,6 @@ import (
 	scalefield "github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/auth"
 	"github.com/scalefield/scalefield/gather/activityfile"
-	"github.com/scalefield/scalefield/store"
 )
 
 // GatherConfig configures the gather listener (docs/gather-protocol.md).
@@ -46,7 +45,7 @@ type GatherConfig struct {
 // localhost.
 func DefaultGatherConfig() GatherConfig {
 	return GatherConfig{
-		Addr: ":8443", Hostnames: []string{"localhost", "127.0.0.1"}, HeartbeatInterval: store.DefaultHeartbeatInterval,
+		Addr: ":8443", Hostnames: []string{"localhost", "127.0.0.1"}, HeartbeatInterval: scalefield.DefaultHeartbeatInterval,
 		MaxEnrollBytes: 64 << 10, MaxHeartbeatBytes: 1 << 20, MaxFilesBytes: 4 << 20, MaxFiles: 1000, MaxItems: 256,
 		EnrollRate: scalefield.Limit{Events: 10, Window: time.Minute, Burst: 5},
 		NodeRate:   scalefield.Limit{Events: 600, Window: time.Minute, Burst: 60},
@@ -55,10 +54,10 @@ func DefaultGatherConfig() GatherConfig {
 
 // GatherStore is what the listener needs of the store (store.GatherService).
 type GatherStore interface {
-	EnrollGatherNode(ctx context.Context, e store.GatherEnrollment) (*store.GatherNode, error)
-	FindGatherNodeForCert(ctx context.Context, tenantID, nodeID string) (*store.GatherNode, error)
-	RecordGatherHeartbeat(ctx context.Context, tenantID, nodeID string, hb store.GatherHeartbeat) error
-	EnqueueGatherFiles(ctx context.Context, tenantID, nodeID, foundBy string, files []store.GatherFileNotice) (int, error)
+	EnrollGatherNode(ctx context.Context, e scalefield.GatherEnrollment) (*scalefield.GatherNode, error)
+	FindGatherNodeForCert(ctx context.Context, tenantID, nodeID string) (*scalefield.GatherNode, error)
+	RecordGatherHeartbeat(ctx context.Context, tenantID, nodeID string, hb scalefield.GatherHeartbeat) error
+	EnqueueGatherFiles(ctx context.Context, tenantID, nodeID, foundBy string, files []scalefield.GatherFileNotice) (int, error)
 }
 
 // GatherServer is the gather listener: HTTPS with client certificates
@@ -242,15 +241,15 @@ func (g *GatherServer) enroll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var issued *auth.NodeCert
-	node, err := g.Store.EnrollGatherNode(r.Context(), store.GatherEnrollment{
+	node, err := g.Store.EnrollGatherNode(r.Context(), scalefield.GatherEnrollment{
 		Token: req.Token, Hostname: req.Hostname, Version: req.Version, IP: ip,
-		Sign: func(nodeID, tenantID string) (store.IssuedCert, error) {
+		Sign: func(nodeID, tenantID string) (scalefield.IssuedCert, error) {
 			nc, err := g.CA.SignNode([]byte(req.CSR), nodeID, tenantID)
 			if err != nil {
-				return store.IssuedCert{}, err
+				return scalefield.IssuedCert{}, err
 			}
 			issued = nc
-			return store.IssuedCert{Serial: nc.Serial, Fingerprint: nc.Fingerprint, NotAfter: nc.Cert.NotAfter}, nil
+			return scalefield.IssuedCert{Serial: nc.Serial, Fingerprint: nc.Fingerprint, NotAfter: nc.Cert.NotAfter}, nil
 		},
 	})
 	if err != nil {
@@ -263,7 +262,7 @@ func (g *GatherServer) enroll(w http.ResponseWriter, r *http.Request) {
 	}
 	g.Log.Info("gather node enrolled", "tenant", node.TenantID, "node", node.ID, "hostname", node.Hostname, "ip", ip)
 	writeGatherJSON(w, http.StatusOK, enrollResponse{NodeID: node.ID, TenantID: node.TenantID,
-		KeyPrefix: store.GatherKeyPrefix(node.TenantID, node.ID), Certificate: string(issued.PEM), CA: string(g.CA.CertPEM)})
+		KeyPrefix: scalefield.GatherKeyPrefix(node.TenantID, node.ID), Certificate: string(issued.PEM), CA: string(g.CA.CertPEM)})
 }
 
 type gatherNodeKey struct{}
@@ -304,8 +303,8 @@ func (g *GatherServer) node(next http.Handler) http.Handler {
 	})
 }
 
-func nodeFrom(r *http.Request) *store.GatherNode {
-	return r.Context().Value(gatherNodeKey{}).(*store.GatherNode)
+func nodeFrom(r *http.Request) *scalefield.GatherNode {
+	return r.Context().Value(gatherNodeKey{}).(*scalefield.GatherNode)
 }
 
 type heartbeatRequest struct {
@@ -354,12 +353,12 @@ func (g *GatherServer) heartbeat(w http.ResponseWriter, r *http.Request) {
 		HeartbeatIntervalSeconds: int(g.Config.HeartbeatInterval / time.Second)})
 }
 
-func (g *GatherServer) toHeartbeat(req *heartbeatRequest) (store.GatherHeartbeat, error) {
+func (g *GatherServer) toHeartbeat(req *heartbeatRequest) (scalefield.GatherHeartbeat, error) {
 	max := g.Config.MaxItems
 	if len(req.IPs) > max || len(req.Databases) > max {
-		return store.GatherHeartbeat{}, scalefield.Errorf(scalefield.EINVALID, "at most %d IP addresses and databases", max)
+		return scalefield.GatherHeartbeat{}, scalefield.Errorf(scalefield.EINVALID, "at most %d IP addresses and databases", max)
 	}
-	hb := store.GatherHeartbeat{Version: req.Version, Hostname: req.Hostname, OS: req.OS, IPs: req.IPs}
+	hb := scalefield.GatherHeartbeat{Version: req.Version, Hostname: req.Hostname, OS: req.OS, IPs: req.IPs}
 	for _, d := range req.Databases {
 		if strings.TrimSpace(d.Engine) == "" {
 			return hb, scalefield.Errorf(scalefield.EINVALID, "a database without an engine")
@@ -367,13 +366,13 @@ func (g *GatherServer) toHeartbeat(req *heartbeatRequest) (store.GatherHeartbeat
 		if d.Port < 0 || d.Port > 65535 {
 			return hb, scalefield.Errorf(scalefield.EINVALID, "database port %d out of range", d.Port)
 		}
-		hb.Databases = append(hb.Databases, store.GatherDatabase{Engine: d.Engine, Version: d.Version, Name: d.Name, Host: d.Host, Port: d.Port})
+		hb.Databases = append(hb.Databases, scalefield.GatherDatabase{Engine: d.Engine, Version: d.Version, Name: d.Name, Host: d.Host, Port: d.Port})
 	}
 	if l := req.Location; l != nil && (l.Lat != nil || l.Lon != nil) {
 		if l.Lat == nil || l.Lon == nil || *l.Lat < -90 || *l.Lat > 90 || *l.Lon < -180 || *l.Lon > 180 {
 			return hb, scalefield.Errorf(scalefield.EINVALID, "location needs lat in [-90, 90] and lon in [-180, 180]")
 		}
-		hb.Location = &store.GatherLocation{Lat: *l.Lat, Lon: *l.Lon, Label: l.Label}
+		hb.Location = &scalefield.GatherLocation{Lat: *l.Lat, Lon: *l.Lon, Label: l.Label}
 	}
 	inv := map[string]json.RawMessage{}
 	if len(req.Spool) > 0 && string(req.Spool) != "null" {
@@ -408,9 +407,9 @@ func (g *GatherServer) files(w http.ResponseWriter, r *http.Request) {
 		g.fail(w, r, scalefield.Errorf(scalefield.EINVALID, "at most %d files per notice", g.Config.MaxFiles))
 		return
 	}
-	notices := make([]store.GatherFileNotice, 0, len(req.Files))
+	notices := make([]scalefield.GatherFileNotice, 0, len(req.Files))
 	for i, f := range req.Files {
-		notice := store.GatherFileNotice{ManifestKey: f.ManifestKey}
+		notice := scalefield.GatherFileNotice{ManifestKey: f.ManifestKey}
 		if m := f.Manifest; m != nil {
 			if err := m.Validate(); err != nil {
 				g.fail(w, r, scalefield.Errorf(scalefield.EINVALID, "files[%d]: %v", i, err))
@@ -420,7 +419,7 @@ func (g *GatherServer) files(w http.ResponseWriter, r *http.Request) {
 				g.fail(w, r, scalefield.Errorf(scalefield.EINVALID, "files[%d]: the manifest describes %q, the key %q", i, m.File, want))
 				return
 			}
-			notice.Manifest = &store.GatherManifest{File: m.File, SHA256: m.SHA256, Rows: m.Rows, Bytes: m.Bytes,
+			notice.Manifest = &scalefield.GatherManifest{File: m.File, SHA256: m.SHA256, Rows: m.Rows, Bytes: m.Bytes,
 				Source: m.Source, Engine: m.Engine, MinTime: m.MinTime, MaxTime: m.MaxTime}
 		}
 		notices = append(notices, notice)

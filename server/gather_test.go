@@ -287,7 +287,7 @@ func TestGatherFileNotices(t *testing.T) {
 			t.Errorf("bad notice %d: %d %v", i, status, body)
 		}
 	}
-	page, err := b.files.ListGatherFiles(b.admin, store.GatherFileFilter{})
+	page, err := b.files.ListGatherFiles(b.admin, scalefield.GatherFileFilter{})
 	if err != nil || page.TotalCount != 1 || page.Files[0].FoundBy != "notice" || page.Files[0].Manifest == nil || page.Files[0].Manifest.Rows != 10 {
 		t.Errorf("queue = %+v, %v", page, err)
 	}

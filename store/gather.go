@@ -16,116 +16,12 @@ import (
 	scalefield "github.com/scalefield/scalefield"
 )
 
-// Audit actions of the gather zone.
+// The gather zone's private constants; the exported ones and its types are
+// in the domain package (gather.go).
 const (
-	AuditGatherTokenCreated   = "gather.token_created"
-	AuditGatherNodeEnrolled   = "gather.node_enrolled"
-	AuditGatherNodeRevoked    = "gather.node_revoked"
-	AuditGatherImportRetried  = "gather.import_retried"
-	gatherTokenPrefix         = "sfg_"
-	gatherDatabaseRetention   = 7 * 24 * time.Hour
-	DefaultGatherTokenTTL     = 24 * time.Hour
-	MaxGatherTokenTTL         = 30 * 24 * time.Hour
-	DefaultHeartbeatInterval  = 30 * time.Second
-	gatherFileStatusQueued    = "queued"
-	gatherFileStatusImporting = "importing"
+	gatherTokenPrefix       = "sfg_"
+	gatherDatabaseRetention = 7 * 24 * time.Hour
 )
-
-// Statuses of a gather file in the import queue.
-const (
-	GatherFileQueued      = gatherFileStatusQueued
-	GatherFileImporting   = gatherFileStatusImporting
-	GatherFileDone        = "done"
-	GatherFileQuarantined = "quarantined"
-)
-
-// GatherEnrollmentToken is a one-time token an agent enrolls with.
-type GatherEnrollmentToken struct {
-	ID, TenantID, Name, CreatedBy string
-	CreatedAt, ExpiresAt          time.Time
-}
-
-// GatherLocation is where a node says it is.
-type GatherLocation struct {
-	Lat   float64 `json:"lat"`
-	Lon   float64 `json:"lon"`
-	Label string  `json:"label"`
-}
-
-// GatherDatabase is a database a node reported.
-type GatherDatabase struct {
-	Engine, Version, Name, Host string
-	Port                        int
-	FirstSeen, LastSeen         time.Time
-}
-
-// GatherNode is an enrolled gather agent.
-type GatherNode struct {
-	ID, TenantID, Name         string
-	Hostname, Version, OS      string
-	IPs                        []string
-	CertSerial                 string
-	CertFingerprint            []byte
-	CertNotAfter, EnrolledAt   time.Time
-	RevokedAt, LastHeartbeatAt *time.Time
-	HeartbeatInterval          time.Duration
-	Location                   *GatherLocation
-	// Inventory is the rest of the last heartbeat (spool, collectors) as
-	// the agent sent it.
-	Inventory json.RawMessage
-	Databases []GatherDatabase
-}
-
-// GatherHeartbeat is what a heartbeat reports.
-type GatherHeartbeat struct {
-	Version, Hostname, OS string
-	IPs                   []string
-	Databases             []GatherDatabase
-	Location              *GatherLocation
-	Inventory             json.RawMessage
-}
-
-// IssuedCert is what the CA issued a node, as the store keeps it.
-type IssuedCert struct {
-	Serial      string
-	Fingerprint []byte
-	NotAfter    time.Time
-}
-
-// GatherEnrollment is an enrollment request, after its CSR was read.
-type GatherEnrollment struct {
-	Token, Hostname, Version, IP string
-	// Sign issues the node's certificate once the token is accepted.
-	Sign func(nodeID, tenantID string) (IssuedCert, error)
-}
-
-// GatherManifest is what the import queue keeps of a file's manifest.
-type GatherManifest struct {
-	File, SHA256, Source, Engine string
-	Rows, Bytes                  int64
-	MinTime, MaxTime             time.Time
-}
-
-// GatherFile is one file of the import queue.
-type GatherFile struct {
-	ID                     int64
-	TenantID, NodeID       string
-	ManifestKey, FileKey   string
-	Manifest               *GatherManifest // nil until read
-	Status, Error, FoundBy string
-	Attempts               int
-	ImportedRows           int64
-	CreatedAt, UpdatedAt   time.Time
-	NextAttemptAt          time.Time
-	DoneAt                 *time.Time
-}
-
-// GatherFileNotice announces a file: its manifest key and, when the agent
-// sent it, the manifest.
-type GatherFileNotice struct {
-	ManifestKey string
-	Manifest    *GatherManifest
-}
 
 // GatherService stores the gather zone: the CA, enrollment tokens, nodes
 // with their inventory, and the import queue.
@@ -166,16 +62,16 @@ func hashGatherToken(secret string) []byte {
 // for ttl (DefaultGatherTokenTTL when 0) and returns its secret, which is not
 // kept. audit, if any, is appended in the same transaction. EINVALID for a
 // blank name or a ttl outside (0, MaxGatherTokenTTL].
-func (s *GatherService) CreateGatherEnrollmentToken(ctx context.Context, name string, ttl time.Duration, audit *scalefield.AuditEntry) (*GatherEnrollmentToken, string, error) {
+func (s *GatherService) CreateGatherEnrollmentToken(ctx context.Context, name string, ttl time.Duration, audit *scalefield.AuditEntry) (*scalefield.GatherEnrollmentToken, string, error) {
 	name = strings.TrimSpace(name)
 	if ttl == 0 {
-		ttl = DefaultGatherTokenTTL
+		ttl = scalefield.DefaultGatherTokenTTL
 	}
 	switch {
 	case name == "" || len(name) > 200:
 		return nil, "", scalefield.Errorf(scalefield.EINVALID, "token name must be 1 to 200 characters")
-	case ttl < time.Minute || ttl > MaxGatherTokenTTL:
-		return nil, "", scalefield.Errorf(scalefield.EINVALID, "token lifetime must be between 1 minute and %d hours", int(MaxGatherTokenTTL.Hours()))
+	case ttl < time.Minute || ttl > scalefield.MaxGatherTokenTTL:
+		return nil, "", scalefield.Errorf(scalefield.EINVALID, "token lifetime must be between 1 minute and %d hours", int(scalefield.MaxGatherTokenTTL.Hours()))
 	}
 	tx, tenantID, err := s.db.beginTenant(ctx)
 	if err != nil {
@@ -186,7 +82,7 @@ func (s *GatherService) CreateGatherEnrollmentToken(ctx context.Context, name st
 	_, _ = rand.Read(b[:])
 	secret := gatherTokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 	now := s.db.Now().UTC().Truncate(time.Microsecond)
-	t := &GatherEnrollmentToken{TenantID: tenantID, Name: name, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	t := &scalefield.GatherEnrollmentToken{TenantID: tenantID, Name: name, CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if sess := scalefield.SessionFromContext(ctx); sess != nil {
 		t.CreatedBy = sess.Subject()
 	}
@@ -210,7 +106,7 @@ func (s *GatherService) CreateGatherEnrollmentToken(ctx context.Context, name st
 // as gather.node_enrolled). It runs on the privileged connection: the
 // tenant is known only from the token. EUNAUTHORIZED for an unknown or
 // expired token, ECONFLICT for a spent one; e.Sign's errors as they are.
-func (s *GatherService) EnrollGatherNode(ctx context.Context, e GatherEnrollment) (*GatherNode, error) {
+func (s *GatherService) EnrollGatherNode(ctx context.Context, e scalefield.GatherEnrollment) (*scalefield.GatherNode, error) {
 	tx, err := s.db.Pool.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("enroll: begin: %w", err)
@@ -244,9 +140,9 @@ func (s *GatherService) EnrollGatherNode(ctx context.Context, e GatherEnrollment
 	if err != nil {
 		return nil, err
 	}
-	n := &GatherNode{ID: nodeID, TenantID: tenantID, Name: name, Hostname: clip(e.Hostname, 255), Version: clip(e.Version, 64),
+	n := &scalefield.GatherNode{ID: nodeID, TenantID: tenantID, Name: name, Hostname: clip(e.Hostname, 255), Version: clip(e.Version, 64),
 		CertSerial: cert.Serial, CertFingerprint: cert.Fingerprint, CertNotAfter: cert.NotAfter.UTC(), EnrolledAt: now,
-		HeartbeatInterval: DefaultHeartbeatInterval, Inventory: json.RawMessage(`{}`)}
+		HeartbeatInterval: scalefield.DefaultHeartbeatInterval, Inventory: json.RawMessage(`{}`)}
 	_, err = tx.Exec(ctx, `INSERT INTO gather_nodes (id, tenant_id, name, hostname, version, cert_serial, cert_fingerprint,
 		cert_not_after, enrolled_at, heartbeat_interval_seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		n.ID, tenantID, n.Name, n.Hostname, n.Version, n.CertSerial, n.CertFingerprint, n.CertNotAfter, now, int(n.HeartbeatInterval.Seconds()))
@@ -257,7 +153,7 @@ func (s *GatherService) EnrollGatherNode(ctx context.Context, e GatherEnrollment
 		return nil, fmt.Errorf("enroll: spend token: %w", err)
 	}
 	audit := &scalefield.AuditEntry{TenantID: tenantID, ActorType: ActorSystem, ActorID: "gather-node:" + nodeID,
-		ActorLabel: n.Hostname, IP: e.IP, Action: AuditGatherNodeEnrolled}
+		ActorLabel: n.Hostname, IP: e.IP, Action: scalefield.AuditGatherNodeEnrolled}
 	if err := appendTargetAudit(ctx, tx, audit, "gather_node", nodeID, map[string]any{"token": name, "token_id": tokenID,
 		"hostname": n.Hostname, "version": n.Version, "cert_serial": n.CertSerial}); err != nil {
 		return nil, err
@@ -279,8 +175,8 @@ func clip(s string, n int) string {
 const gatherNodeColumns = `id::text, tenant_id::text, name, hostname, version, os, ips, cert_serial, cert_fingerprint, cert_not_after,
 	enrolled_at, revoked_at, last_heartbeat_at, heartbeat_interval_seconds, inventory, location_lat, location_lon, location_label`
 
-func scanGatherNode(row pgx.CollectableRow) (*GatherNode, error) {
-	var n GatherNode
+func scanGatherNode(row pgx.CollectableRow) (*scalefield.GatherNode, error) {
+	var n scalefield.GatherNode
 	var interval int
 	var lat, lon *float64
 	var label string
@@ -291,7 +187,7 @@ func scanGatherNode(row pgx.CollectableRow) (*GatherNode, error) {
 	}
 	n.HeartbeatInterval = time.Duration(interval) * time.Second
 	if lat != nil && lon != nil {
-		n.Location = &GatherLocation{Lat: *lat, Lon: *lon, Label: label}
+		n.Location = &scalefield.GatherLocation{Lat: *lat, Lon: *lon, Label: label}
 	}
 	return &n, nil
 }
@@ -300,7 +196,7 @@ func scanGatherNode(row pgx.CollectableRow) (*GatherNode, error) {
 // names, for the gather listener (before a tenant is known, so on the
 // privileged connection). ENOTFOUND when there is no such node in that
 // tenant.
-func (s *GatherService) FindGatherNodeForCert(ctx context.Context, tenantID, nodeID string) (*GatherNode, error) {
+func (s *GatherService) FindGatherNodeForCert(ctx context.Context, tenantID, nodeID string) (*scalefield.GatherNode, error) {
 	rows, err := s.db.Pool.Query(ctx, `SELECT `+gatherNodeColumns+` FROM gather_nodes WHERE id = $1 AND tenant_id = $2`, nodeID, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("find gather node: %w", err)
@@ -321,7 +217,7 @@ func isInvalidUUID(err error) bool {
 // RecordGatherHeartbeat stores what a node's heartbeat says: its inventory
 // and location, and its databases (upserted; those unseen for a week are
 // pruned).
-func (s *GatherService) RecordGatherHeartbeat(ctx context.Context, tenantID, nodeID string, hb GatherHeartbeat) error {
+func (s *GatherService) RecordGatherHeartbeat(ctx context.Context, tenantID, nodeID string, hb scalefield.GatherHeartbeat) error {
 	tx, err := s.db.beginForTenantPool(ctx, tenantID)
 	if err != nil {
 		return err
@@ -393,7 +289,7 @@ func (db *DB) beginForTenantPool(ctx context.Context, tenantID string) (pgx.Tx, 
 
 // ListGatherNodes pages through the caller's tenant's nodes in enrollment
 // order, with their databases.
-func (s *GatherService) ListGatherNodes(ctx context.Context, first int, after *string) ([]*GatherNode, []string, bool, int, error) {
+func (s *GatherService) ListGatherNodes(ctx context.Context, first int, after *string) ([]*scalefield.GatherNode, []string, bool, int, error) {
 	if err := scalefield.ValidatePage(&first); err != nil {
 		return nil, nil, false, 0, err
 	}
@@ -428,7 +324,7 @@ func (s *GatherService) ListGatherNodes(ctx context.Context, first int, after *s
 	} else if err != nil {
 		return nil, nil, false, 0, fmt.Errorf("list gather nodes: %w", err)
 	}
-	nodes, cursors, hasNext := trimPage(nodes, first, func(n *GatherNode) string {
+	nodes, cursors, hasNext := trimPage(nodes, first, func(n *scalefield.GatherNode) string {
 		return encodeStringCursor(n.EnrolledAt.UTC().Format(time.RFC3339Nano) + "|" + n.ID)
 	})
 	if err := loadGatherDatabases(ctx, tx, tenantID, nodes); err != nil {
@@ -437,11 +333,11 @@ func (s *GatherService) ListGatherNodes(ctx context.Context, first int, after *s
 	return nodes, cursors, hasNext, total, nil
 }
 
-func loadGatherDatabases(ctx context.Context, tx pgx.Tx, tenantID string, nodes []*GatherNode) error {
+func loadGatherDatabases(ctx context.Context, tx pgx.Tx, tenantID string, nodes []*scalefield.GatherNode) error {
 	if len(nodes) == 0 {
 		return nil
 	}
-	byID := make(map[string]*GatherNode, len(nodes))
+	byID := make(map[string]*scalefield.GatherNode, len(nodes))
 	ids := make([]string, len(nodes))
 	for i, n := range nodes {
 		byID[n.ID], ids[i] = n, n.ID
@@ -452,7 +348,7 @@ func loadGatherDatabases(ctx context.Context, tx pgx.Tx, tenantID string, nodes 
 		return fmt.Errorf("list gather databases: %w", err)
 	}
 	var nodeID string
-	var d GatherDatabase
+	var d scalefield.GatherDatabase
 	_, err = pgx.ForEachRow(rows, []any{&nodeID, &d.Engine, &d.Version, &d.Name, &d.Host, &d.Port, &d.FirstSeen, &d.LastSeen}, func() error {
 		byID[nodeID].Databases = append(byID[nodeID].Databases, d)
 		return nil
@@ -466,7 +362,7 @@ func loadGatherDatabases(ctx context.Context, tx pgx.Tx, tenantID string, nodes 
 // RevokeGatherNode revokes a node of the caller's tenant: its certificate
 // is refused from then on. audit, if any, is appended in the same
 // transaction. ENOTFOUND for no such node; revoking twice is not an error.
-func (s *GatherService) RevokeGatherNode(ctx context.Context, id string, audit *scalefield.AuditEntry) (*GatherNode, error) {
+func (s *GatherService) RevokeGatherNode(ctx context.Context, id string, audit *scalefield.AuditEntry) (*scalefield.GatherNode, error) {
 	tx, tenantID, err := s.db.beginTenant(ctx)
 	if err != nil {
 		return nil, err
@@ -487,7 +383,7 @@ func (s *GatherService) RevokeGatherNode(ctx context.Context, id string, audit *
 	if err := appendTargetAudit(ctx, tx, audit, "gather_node", n.ID, map[string]any{"hostname": n.Hostname, "cert_serial": n.CertSerial}); err != nil {
 		return nil, err
 	}
-	if err := loadGatherDatabases(ctx, tx, tenantID, []*GatherNode{n}); err != nil {
+	if err := loadGatherDatabases(ctx, tx, tenantID, []*scalefield.GatherNode{n}); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {

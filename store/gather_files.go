@@ -22,22 +22,15 @@ const BronzeKindGather = "gather"
 // manifestExt ends every manifest key (activityfile.ManifestExt).
 const manifestExt = ".manifest.json"
 
-// GatherNodeRef names an enrolled node.
-type GatherNodeRef struct{ TenantID, NodeID string }
-
-// GatherKeyPrefix returns the blob store prefix of a node's files:
-// "<tenant id>/<node id>/".
-func GatherKeyPrefix(tenantID, nodeID string) string { return tenantID + "/" + nodeID + "/" }
-
 // EnqueueGatherFiles queues files of a node found by a notice or a scan
 // (foundBy "notice" or "scan"); files already known are left as they are.
 // It returns how many were new. EINVALID for a key outside the node's
 // prefix or not ending in .manifest.json.
-func (s *GatherService) EnqueueGatherFiles(ctx context.Context, tenantID, nodeID, foundBy string, files []GatherFileNotice) (int, error) {
+func (s *GatherService) EnqueueGatherFiles(ctx context.Context, tenantID, nodeID, foundBy string, files []scalefield.GatherFileNotice) (int, error) {
 	if len(files) == 0 {
 		return 0, nil
 	}
-	prefix := GatherKeyPrefix(tenantID, nodeID)
+	prefix := scalefield.GatherKeyPrefix(tenantID, nodeID)
 	n := len(files)
 	keys, fileKeys, shas, sources, engines := make([]string, n), make([]string, n), make([]*string, n), make([]string, n), make([]string, n)
 	rows, bytes := make([]*int64, n), make([]*int64, n)
@@ -84,13 +77,13 @@ func (s *GatherService) EnqueueGatherFiles(ctx context.Context, tenantID, nodeID
 
 // ListActiveGatherNodes returns every node not revoked, of every tenant,
 // for the scanner (privileged connection).
-func (s *GatherService) ListActiveGatherNodes(ctx context.Context) ([]GatherNodeRef, error) {
+func (s *GatherService) ListActiveGatherNodes(ctx context.Context) ([]scalefield.GatherNodeRef, error) {
 	rows, err := s.db.Pool.Query(ctx, `SELECT tenant_id::text, id::text FROM gather_nodes WHERE status = 'active' ORDER BY tenant_id, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list gather nodes: %w", err)
 	}
-	refs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (GatherNodeRef, error) {
-		var ref GatherNodeRef
+	refs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (scalefield.GatherNodeRef, error) {
+		var ref scalefield.GatherNodeRef
 		return ref, r.Scan(&ref.TenantID, &ref.NodeID)
 	})
 	if err != nil {
@@ -102,8 +95,8 @@ func (s *GatherService) ListActiveGatherNodes(ctx context.Context) ([]GatherNode
 const gatherFileColumns = `id, tenant_id::text, node_id::text, manifest_key, file_key, sha256, rows, bytes, min_time, max_time,
 	source, engine, status, error, found_by, attempts, imported_rows, created_at, updated_at, next_attempt_at, done_at`
 
-func scanGatherFile(row pgx.CollectableRow) (*GatherFile, error) {
-	var f GatherFile
+func scanGatherFile(row pgx.CollectableRow) (*scalefield.GatherFile, error) {
+	var f scalefield.GatherFile
 	var sha *string
 	var rows, bytes *int64
 	var minT, maxT *time.Time
@@ -114,7 +107,7 @@ func scanGatherFile(row pgx.CollectableRow) (*GatherFile, error) {
 		return nil, err
 	}
 	if sha != nil && rows != nil && bytes != nil {
-		f.Manifest = &GatherManifest{File: f.FileKey[strings.LastIndexByte(f.FileKey, '/')+1:], SHA256: *sha, Rows: *rows, Bytes: *bytes,
+		f.Manifest = &scalefield.GatherManifest{File: f.FileKey[strings.LastIndexByte(f.FileKey, '/')+1:], SHA256: *sha, Rows: *rows, Bytes: *bytes,
 			Source: source, Engine: engine}
 		if minT != nil && maxT != nil {
 			f.Manifest.MinTime, f.Manifest.MaxTime = *minT, *maxT
@@ -127,7 +120,7 @@ func scanGatherFile(row pgx.CollectableRow) (*GatherFile, error) {
 // claim expired (its replica died), for lease: it becomes importing with
 // one more attempt. Claims skip rows other replicas hold, so each file is
 // claimed by one replica at a time. ok is false when nothing is due.
-func (s *GatherService) ClaimGatherFile(ctx context.Context, lease time.Duration) (f *GatherFile, ok bool, err error) {
+func (s *GatherService) ClaimGatherFile(ctx context.Context, lease time.Duration) (f *scalefield.GatherFile, ok bool, err error) {
 	now := s.db.Now().UTC()
 	rows, err := s.db.Pool.Query(ctx, `
 		WITH c AS (
@@ -170,7 +163,7 @@ var ErrGatherClaimLost = scalefield.Errorf(scalefield.ECONFLICT, "gather file cl
 // and the refine stage is woken. Nothing of it is visible until the commit,
 // so a crash imports the whole file again. ErrGatherClaimLost when the
 // claim is no longer f's; load's error as it is.
-func (s *GatherService) ImportGatherFile(ctx context.Context, f *GatherFile, m GatherManifest, load func(ctx context.Context, tx pgx.Tx) (int64, error)) error {
+func (s *GatherService) ImportGatherFile(ctx context.Context, f *scalefield.GatherFile, m scalefield.GatherManifest, load func(ctx context.Context, tx pgx.Tx) (int64, error)) error {
 	tx, err := s.db.beginForTenantPool(ctx, f.TenantID)
 	if err != nil {
 		return err
@@ -211,7 +204,7 @@ func (s *GatherService) ImportGatherFile(ctx context.Context, f *GatherFile, m G
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("import gather file: commit: %w", err)
 	}
-	f.Status, f.ImportedRows, f.DoneAt, f.Manifest = GatherFileDone, n, &now, &m
+	f.Status, f.ImportedRows, f.DoneAt, f.Manifest = scalefield.GatherFileDone, n, &now, &m
 	return nil
 }
 
@@ -224,7 +217,7 @@ func nullTime(t time.Time) *time.Time {
 
 // lockClaim locks f's row for the transaction and checks the claim is
 // still f's.
-func lockClaim(ctx context.Context, tx pgx.Tx, f *GatherFile) error {
+func lockClaim(ctx context.Context, tx pgx.Tx, f *scalefield.GatherFile) error {
 	var status string
 	var attempts int
 	err := tx.QueryRow(ctx, `SELECT status, attempts FROM gather_files WHERE id = $1 FOR UPDATE`, f.ID).Scan(&status, &attempts)
@@ -233,7 +226,7 @@ func lockClaim(ctx context.Context, tx pgx.Tx, f *GatherFile) error {
 	} else if err != nil {
 		return fmt.Errorf("lock gather file: %w", err)
 	}
-	if status != GatherFileImporting || attempts != f.Attempts {
+	if status != scalefield.GatherFileImporting || attempts != f.Attempts {
 		return ErrGatherClaimLost
 	}
 	return nil
@@ -244,8 +237,8 @@ func lockClaim(ctx context.Context, tx pgx.Tx, f *GatherFile) error {
 // GatherFileQuarantined (the file cannot be imported as it is); reason says
 // why. m, when known, is kept. ErrGatherClaimLost when the claim is no
 // longer f's.
-func (s *GatherService) FinishGatherFile(ctx context.Context, f *GatherFile, status, reason string, retryAt time.Time, m *GatherManifest) error {
-	if status != GatherFileQueued && status != GatherFileQuarantined {
+func (s *GatherService) FinishGatherFile(ctx context.Context, f *scalefield.GatherFile, status, reason string, retryAt time.Time, m *scalefield.GatherManifest) error {
+	if status != scalefield.GatherFileQueued && status != scalefield.GatherFileQuarantined {
 		return scalefield.Errorf(scalefield.EINVALID, "a claim ends queued or quarantined, not %q", status)
 	}
 	tx, err := s.db.beginForTenantPool(ctx, f.TenantID)
@@ -279,31 +272,16 @@ func (s *GatherService) FinishGatherFile(ctx context.Context, f *GatherFile, sta
 	return nil
 }
 
-// GatherFileFilter narrows ListGatherFiles.
-type GatherFileFilter struct {
-	Status *string
-	First  int
-	After  *string
-}
-
-// GatherFilePage is one page of the import queue, newest first.
-type GatherFilePage struct {
-	Files       []*GatherFile
-	Cursors     []string
-	HasNextPage bool
-	TotalCount  int
-}
-
 // ListGatherFiles pages through the caller's tenant's import queue, newest
 // first. EINVALID for a bad status, page size or cursor.
-func (s *GatherService) ListGatherFiles(ctx context.Context, f GatherFileFilter) (*GatherFilePage, error) {
+func (s *GatherService) ListGatherFiles(ctx context.Context, f scalefield.GatherFileFilter) (*scalefield.GatherFilePage, error) {
 	if err := scalefield.ValidatePage(&f.First); err != nil {
 		return nil, err
 	}
 	where, args := []string{"tenant_id = $1"}, []any{nil}
 	if f.Status != nil {
 		switch *f.Status {
-		case GatherFileQueued, GatherFileImporting, GatherFileDone, GatherFileQuarantined:
+		case scalefield.GatherFileQueued, scalefield.GatherFileImporting, scalefield.GatherFileDone, scalefield.GatherFileQuarantined:
 		default:
 			return nil, scalefield.Errorf(scalefield.EINVALID, "unknown import status %q", *f.Status)
 		}
@@ -325,7 +303,7 @@ func (s *GatherService) ListGatherFiles(ctx context.Context, f GatherFileFilter)
 	}
 	defer tx.Rollback(ctx)
 	args[0] = tenantID
-	page := &GatherFilePage{}
+	page := &scalefield.GatherFilePage{}
 	countArgs := args[:1+btoi(f.Status != nil)]
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM gather_files WHERE `+countWhere, countArgs...).Scan(&page.TotalCount); err != nil {
 		return nil, fmt.Errorf("count gather files: %w", err)
@@ -340,7 +318,7 @@ func (s *GatherService) ListGatherFiles(ctx context.Context, f GatherFileFilter)
 	if err != nil {
 		return nil, fmt.Errorf("list gather files: %w", err)
 	}
-	page.Files, page.Cursors, page.HasNextPage = trimPage(files, f.First, func(g *GatherFile) string { return encodeIDCursor(g.ID) })
+	page.Files, page.Cursors, page.HasNextPage = trimPage(files, f.First, func(g *scalefield.GatherFile) string { return encodeIDCursor(g.ID) })
 	return page, nil
 }
 
@@ -355,7 +333,7 @@ func btoi(b bool) int {
 // with its attempts reset and its manifest to be read again. audit, if any, is appended in the same
 // transaction. ENOTFOUND for no such file; ECONFLICT unless it is
 // quarantined (a done file is never imported twice).
-func (s *GatherService) RetryGatherFile(ctx context.Context, id int64, audit *scalefield.AuditEntry) (*GatherFile, error) {
+func (s *GatherService) RetryGatherFile(ctx context.Context, id int64, audit *scalefield.AuditEntry) (*scalefield.GatherFile, error) {
 	tx, tenantID, err := s.db.beginTenant(ctx)
 	if err != nil {
 		return nil, err
@@ -368,7 +346,7 @@ func (s *GatherService) RetryGatherFile(ctx context.Context, id int64, audit *sc
 	} else if err != nil {
 		return nil, fmt.Errorf("retry gather file: %w", err)
 	}
-	if status != GatherFileQuarantined {
+	if status != scalefield.GatherFileQuarantined {
 		return nil, scalefield.Errorf(scalefield.ECONFLICT, "only a quarantined import can be retried (this one is %s)", status)
 	}
 	now := s.db.Now().UTC()

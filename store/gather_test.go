@@ -39,18 +39,18 @@ func gatherSetup(t *testing.T) *gatherBundle {
 	return b
 }
 
-func (b *gatherBundle) sign(nodeID, tenantID string) (store.IssuedCert, error) {
+func (b *gatherBundle) sign(nodeID, tenantID string) (scalefield.IssuedCert, error) {
 	b.signed++
-	return store.IssuedCert{Serial: fmt.Sprintf("%x", b.signed), Fingerprint: make([]byte, 32), NotAfter: b.now.AddDate(1, 0, 0)}, nil
+	return scalefield.IssuedCert{Serial: fmt.Sprintf("%x", b.signed), Fingerprint: make([]byte, 32), NotAfter: b.now.AddDate(1, 0, 0)}, nil
 }
 
-func (b *gatherBundle) MustEnroll(t *testing.T, ctx context.Context) *store.GatherNode {
+func (b *gatherBundle) MustEnroll(t *testing.T, ctx context.Context) *scalefield.GatherNode {
 	t.Helper()
 	_, secret, err := b.g.CreateGatherEnrollmentToken(ctx, "db-0", 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := b.g.EnrollGatherNode(context.Background(), store.GatherEnrollment{Token: secret, Hostname: "db-0", Version: "1.0", Sign: b.sign})
+	n, err := b.g.EnrollGatherNode(context.Background(), scalefield.GatherEnrollment{Token: secret, Hostname: "db-0", Version: "1.0", Sign: b.sign})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestGatherEnrollment(t *testing.T) {
 	t.Parallel()
 	b := gatherSetup(t)
 	ctx := context.Background()
-	audit := scalefield.NewAuditEntry(b.ctxA, store.AuditGatherTokenCreated, "203.0.113.9")
+	audit := scalefield.NewAuditEntry(b.ctxA, scalefield.AuditGatherTokenCreated, "203.0.113.9")
 	tok, secret, err := b.g.CreateGatherEnrollmentToken(b.ctxA, "db-0 orders", 2*time.Hour, audit)
 	if err != nil {
 		t.Fatal(err)
@@ -115,27 +115,27 @@ func TestGatherEnrollment(t *testing.T) {
 		}
 	}
 
-	n, err := b.g.EnrollGatherNode(ctx, store.GatherEnrollment{Token: secret, Hostname: "db-0.prod", Version: "0.9.0", IP: "198.51.100.7", Sign: b.sign})
+	n, err := b.g.EnrollGatherNode(ctx, scalefield.GatherEnrollment{Token: secret, Hostname: "db-0.prod", Version: "0.9.0", IP: "198.51.100.7", Sign: b.sign})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if n.TenantID != b.a.ID || n.Name != "db-0 orders" || n.Hostname != "db-0.prod" || n.CertSerial != "1" {
 		t.Errorf("node = %+v", n)
 	}
-	if _, err := b.g.EnrollGatherNode(ctx, store.GatherEnrollment{Token: secret, Sign: b.sign}); scalefield.ErrorCode(err) != scalefield.ECONFLICT {
+	if _, err := b.g.EnrollGatherNode(ctx, scalefield.GatherEnrollment{Token: secret, Sign: b.sign}); scalefield.ErrorCode(err) != scalefield.ECONFLICT {
 		t.Errorf("reused token: %v", err)
 	}
-	if _, err := b.g.EnrollGatherNode(ctx, store.GatherEnrollment{Token: "sfg_unknown", Sign: b.sign}); scalefield.ErrorCode(err) != scalefield.EUNAUTHORIZED {
+	if _, err := b.g.EnrollGatherNode(ctx, scalefield.GatherEnrollment{Token: "sfg_unknown", Sign: b.sign}); scalefield.ErrorCode(err) != scalefield.EUNAUTHORIZED {
 		t.Errorf("unknown token: %v", err)
 	}
 	_, expiring, _ := b.g.CreateGatherEnrollmentToken(b.ctxA, "late", time.Hour, nil)
 	b.now = b.now.Add(time.Hour)
-	if _, err := b.g.EnrollGatherNode(ctx, store.GatherEnrollment{Token: expiring, Sign: b.sign}); scalefield.ErrorCode(err) != scalefield.EUNAUTHORIZED {
+	if _, err := b.g.EnrollGatherNode(ctx, scalefield.GatherEnrollment{Token: expiring, Sign: b.sign}); scalefield.ErrorCode(err) != scalefield.EUNAUTHORIZED {
 		t.Errorf("expired token: %v", err)
 	}
-	if _, err := b.g.EnrollGatherNode(ctx, store.GatherEnrollment{Token: expiring, Sign: func(string, string) (store.IssuedCert, error) {
+	if _, err := b.g.EnrollGatherNode(ctx, scalefield.GatherEnrollment{Token: expiring, Sign: func(string, string) (scalefield.IssuedCert, error) {
 		t.Error("signed for an expired token")
-		return store.IssuedCert{}, nil
+		return scalefield.IssuedCert{}, nil
 	}}); err == nil {
 		t.Error("expired token enrolled")
 	}
@@ -143,7 +143,7 @@ func TestGatherEnrollment(t *testing.T) {
 	var actions []string
 	rows, _ := b.db.Pool.Query(ctx, `SELECT action FROM audit_log WHERE tenant_id = $1 ORDER BY id`, b.a.ID)
 	actions, _ = pgx.CollectRows(rows, pgx.RowTo[string])
-	if strings.Join(actions, ",") != store.AuditGatherTokenCreated+","+store.AuditGatherNodeEnrolled {
+	if strings.Join(actions, ",") != scalefield.AuditGatherTokenCreated+","+scalefield.AuditGatherNodeEnrolled {
 		t.Errorf("audit = %v", actions)
 	}
 
@@ -159,7 +159,7 @@ func TestGatherEnrollment(t *testing.T) {
 	if _, err := b.g.RevokeGatherNode(b.ctxB, n.ID, nil); scalefield.ErrorCode(err) != scalefield.ENOTFOUND {
 		t.Errorf("tenant B revokes: %v", err)
 	}
-	revoked, err := b.g.RevokeGatherNode(b.ctxA, n.ID, scalefield.NewAuditEntry(b.ctxA, store.AuditGatherNodeRevoked, ""))
+	revoked, err := b.g.RevokeGatherNode(b.ctxA, n.ID, scalefield.NewAuditEntry(b.ctxA, scalefield.AuditGatherNodeRevoked, ""))
 	if err != nil || revoked.RevokedAt == nil {
 		t.Fatalf("revoke = %+v, %v", revoked, err)
 	}
@@ -175,9 +175,9 @@ func TestGatherHeartbeatAndNodeList(t *testing.T) {
 	n1 := b.MustEnroll(t, b.ctxA)
 	b.now = b.now.Add(time.Second)
 	n2 := b.MustEnroll(t, b.ctxA)
-	hb := store.GatherHeartbeat{Version: "1.1", Hostname: "db-0.prod", OS: "linux/amd64", IPs: []string{"10.0.0.4"},
-		Location: &store.GatherLocation{Lat: 50.1, Lon: 8.7, Label: "FRA"}, Inventory: json.RawMessage(`{"spool":{"files":2}}`),
-		Databases: []store.GatherDatabase{{Engine: "PostgreSQL", Version: "15.8", Name: "orders", Host: "127.0.0.1", Port: 5432},
+	hb := scalefield.GatherHeartbeat{Version: "1.1", Hostname: "db-0.prod", OS: "linux/amd64", IPs: []string{"10.0.0.4"},
+		Location: &scalefield.GatherLocation{Lat: 50.1, Lon: 8.7, Label: "FRA"}, Inventory: json.RawMessage(`{"spool":{"files":2}}`),
+		Databases: []scalefield.GatherDatabase{{Engine: "PostgreSQL", Version: "15.8", Name: "orders", Host: "127.0.0.1", Port: 5432},
 			{Engine: "postgresql", Version: "15.8", Name: "orders", Host: "127.0.0.1", Port: 5432}}}
 	if err := b.g.RecordGatherHeartbeat(ctx, b.a.ID, n1.ID, hb); err != nil {
 		t.Fatal(err)
@@ -231,24 +231,24 @@ func TestGatherImportQueue(t *testing.T) {
 	b := gatherSetup(t)
 	ctx := context.Background()
 	n := b.MustEnroll(t, b.ctxA)
-	prefix := store.GatherKeyPrefix(b.a.ID, n.ID)
-	m := &store.GatherManifest{File: "f1.parquet", SHA256: "ab", Rows: 3, Bytes: 100, Source: "pgaudit", Engine: "postgresql",
+	prefix := scalefield.GatherKeyPrefix(b.a.ID, n.ID)
+	m := &scalefield.GatherManifest{File: "f1.parquet", SHA256: "ab", Rows: 3, Bytes: 100, Source: "pgaudit", Engine: "postgresql",
 		MinTime: b.now.Add(-time.Hour), MaxTime: b.now}
-	notice := []store.GatherFileNotice{{ManifestKey: prefix + "f1.parquet.manifest.json", Manifest: m}}
+	notice := []scalefield.GatherFileNotice{{ManifestKey: prefix + "f1.parquet.manifest.json", Manifest: m}}
 	if q, err := b.g.EnqueueGatherFiles(ctx, b.a.ID, n.ID, "notice", notice); err != nil || q != 1 {
 		t.Fatalf("enqueue = %d, %v", q, err)
 	}
-	scan := []store.GatherFileNotice{{ManifestKey: prefix + "f1.parquet.manifest.json"}, {ManifestKey: prefix + "f2.parquet.manifest.json"}}
+	scan := []scalefield.GatherFileNotice{{ManifestKey: prefix + "f1.parquet.manifest.json"}, {ManifestKey: prefix + "f2.parquet.manifest.json"}}
 	if q, err := b.g.EnqueueGatherFiles(ctx, b.a.ID, n.ID, "scan", scan); err != nil || q != 1 {
 		t.Fatalf("scan enqueue = %d, %v (want only the unknown file)", q, err)
 	}
 	for _, key := range []string{b.b.ID + "/" + n.ID + "/x.parquet.manifest.json", prefix + "x.parquet", prefix + "../x.manifest.json"} {
-		if _, err := b.g.EnqueueGatherFiles(ctx, b.a.ID, n.ID, "notice", []store.GatherFileNotice{{ManifestKey: key}}); scalefield.ErrorCode(err) != scalefield.EINVALID {
+		if _, err := b.g.EnqueueGatherFiles(ctx, b.a.ID, n.ID, "notice", []scalefield.GatherFileNotice{{ManifestKey: key}}); scalefield.ErrorCode(err) != scalefield.EINVALID {
 			t.Errorf("key %q: %v", key, err)
 		}
 	}
-	wrongFile := &store.GatherManifest{File: "other.parquet"}
-	if _, err := b.g.EnqueueGatherFiles(ctx, b.a.ID, n.ID, "notice", []store.GatherFileNotice{{ManifestKey: prefix + "f3.parquet.manifest.json", Manifest: wrongFile}}); scalefield.ErrorCode(err) != scalefield.EINVALID {
+	wrongFile := &scalefield.GatherManifest{File: "other.parquet"}
+	if _, err := b.g.EnqueueGatherFiles(ctx, b.a.ID, n.ID, "notice", []scalefield.GatherFileNotice{{ManifestKey: prefix + "f3.parquet.manifest.json", Manifest: wrongFile}}); scalefield.ErrorCode(err) != scalefield.EINVALID {
 		t.Errorf("manifest of another file: %v", err)
 	}
 
@@ -275,7 +275,7 @@ func TestGatherImportQueue(t *testing.T) {
 	if err := b.g.ImportGatherFile(ctx, f1, *m, nil); err != store.ErrGatherClaimLost {
 		t.Errorf("import of a done file: %v", err)
 	}
-	if err := b.g.FinishGatherFile(ctx, f2, store.GatherFileQueued, "store unavailable", b.now.Add(time.Minute), nil); err != nil {
+	if err := b.g.FinishGatherFile(ctx, f2, scalefield.GatherFileQueued, "store unavailable", b.now.Add(time.Minute), nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := b.g.ClaimGatherFile(ctx, time.Minute); ok {
@@ -286,7 +286,7 @@ func TestGatherImportQueue(t *testing.T) {
 	if !ok || f2.Attempts != 2 {
 		t.Fatalf("retry claim = %+v", f2)
 	}
-	if err := b.g.FinishGatherFile(ctx, f2, store.GatherFileQuarantined, "checksum_mismatch: sha256 differs", time.Time{}, nil); err != nil {
+	if err := b.g.FinishGatherFile(ctx, f2, scalefield.GatherFileQuarantined, "checksum_mismatch: sha256 differs", time.Time{}, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -300,16 +300,16 @@ func TestGatherImportQueue(t *testing.T) {
 		t.Errorf("bronze %d, queued %d, payload %s", bronze, queued, payload)
 	}
 
-	page, err := b.g.ListGatherFiles(b.ctxA, store.GatherFileFilter{})
-	if err != nil || page.TotalCount != 2 || page.Files[0].Status != store.GatherFileQuarantined || page.Files[1].Status != store.GatherFileDone ||
+	page, err := b.g.ListGatherFiles(b.ctxA, scalefield.GatherFileFilter{})
+	if err != nil || page.TotalCount != 2 || page.Files[0].Status != scalefield.GatherFileQuarantined || page.Files[1].Status != scalefield.GatherFileDone ||
 		page.Files[1].ImportedRows != 3 || page.Files[0].Error != "checksum_mismatch: sha256 differs" {
 		t.Fatalf("list = %+v, %v", page, err)
 	}
-	done := store.GatherFileDone
-	if page, _ := b.g.ListGatherFiles(b.ctxA, store.GatherFileFilter{Status: &done, First: 1}); page.TotalCount != 1 || len(page.Files) != 1 || page.Files[0].ID != f1.ID {
+	done := scalefield.GatherFileDone
+	if page, _ := b.g.ListGatherFiles(b.ctxA, scalefield.GatherFileFilter{Status: &done, First: 1}); page.TotalCount != 1 || len(page.Files) != 1 || page.Files[0].ID != f1.ID {
 		t.Errorf("done = %+v", page)
 	}
-	if page, _ := b.g.ListGatherFiles(b.ctxB, store.GatherFileFilter{}); page.TotalCount != 0 {
+	if page, _ := b.g.ListGatherFiles(b.ctxB, scalefield.GatherFileFilter{}); page.TotalCount != 0 {
 		t.Errorf("tenant B sees %d files", page.TotalCount)
 	}
 	if _, err := b.g.RetryGatherFile(b.ctxA, f1.ID, nil); scalefield.ErrorCode(err) != scalefield.ECONFLICT {
@@ -318,8 +318,8 @@ func TestGatherImportQueue(t *testing.T) {
 	if _, err := b.g.RetryGatherFile(b.ctxB, f2.ID, nil); scalefield.ErrorCode(err) != scalefield.ENOTFOUND {
 		t.Errorf("tenant B retries: %v", err)
 	}
-	retried, err := b.g.RetryGatherFile(b.ctxA, f2.ID, scalefield.NewAuditEntry(b.ctxA, store.AuditGatherImportRetried, ""))
-	if err != nil || retried.Status != store.GatherFileQueued || retried.Attempts != 0 {
+	retried, err := b.g.RetryGatherFile(b.ctxA, f2.ID, scalefield.NewAuditEntry(b.ctxA, scalefield.AuditGatherImportRetried, ""))
+	if err != nil || retried.Status != scalefield.GatherFileQueued || retried.Attempts != 0 {
 		t.Fatalf("retry = %+v, %v", retried, err)
 	}
 	// A claim whose replica died is taken over once its lease ends, and the
@@ -333,7 +333,7 @@ func TestGatherImportQueue(t *testing.T) {
 	if !ok || fresh.ID != stale.ID || fresh.Attempts != stale.Attempts+1 {
 		t.Fatalf("takeover = %+v", fresh)
 	}
-	if err := b.g.FinishGatherFile(ctx, stale, store.GatherFileQueued, "late", time.Time{}, nil); err != store.ErrGatherClaimLost {
+	if err := b.g.FinishGatherFile(ctx, stale, scalefield.GatherFileQueued, "late", time.Time{}, nil); err != store.ErrGatherClaimLost {
 		t.Errorf("stale claim finished: %v", err)
 	}
 }

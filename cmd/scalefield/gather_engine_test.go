@@ -27,7 +27,6 @@ import (
 	scalefield "github.com/scalefield/scalefield"
 	"github.com/scalefield/scalefield/gather/activityfile"
 	"github.com/scalefield/scalefield/gather/blobstore"
-	"github.com/scalefield/scalefield/store"
 )
 
 // geAgent is the agent side of the gather protocol, written from
@@ -413,7 +412,7 @@ func TestGatherEngineEndToEnd(t *testing.T) {
 		}
 	})
 
-	for _, action := range []string{store.AuditGatherTokenCreated, store.AuditGatherNodeEnrolled, store.AuditGatherNodeRevoked, store.AuditGatherImportRetried} {
+	for _, action := range []string{scalefield.AuditGatherTokenCreated, scalefield.AuditGatherNodeEnrolled, scalefield.AuditGatherNodeRevoked, scalefield.AuditGatherImportRetried} {
 		MustHaveAudit(t, b, admin, action)
 	}
 }
