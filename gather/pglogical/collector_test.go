@@ -202,11 +202,27 @@ func (b *bundle) run(t *testing.T, c *Collector) *running {
 		default:
 		}
 		// A slot being created is active too, but not yet consistent:
-		// until it has a confirmed position, changes may be missed.
-		active, _, confirmed := b.slot(t, c.cfg.Slot)
-		return active && confirmed != 0
+		// until it has a confirmed position, changes may be missed. And
+		// creation releases the slot before replication acquires it
+		// again, so its walsender must have started replication.
+		active, pid, confirmed := b.slot(t, c.cfg.Slot)
+		return active && confirmed != 0 && b.replicating(t, pid)
 	})
 	return r
+}
+
+// replicating reports whether walsender pid has started replication
+// (pg_stat_replication says catchup or streaming, not startup).
+func (b *bundle) replicating(t *testing.T, pid int) bool {
+	t.Helper()
+	var state string
+	err := b.admin.QueryRow(context.Background(), "SELECT state FROM pg_stat_replication WHERE pid = $1", pid).Scan(&state)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return state == "catchup" || state == "streaming"
 }
 
 // stop cancels the run and returns what Run returned.
@@ -590,7 +606,11 @@ func TestCollector_Errors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := c.Run(ctx, nop); scalefield.ErrorCode(err) != scalefield.ECONFLICT {
+		// Bounded: should the slot be free after all, the run would stream
+		// until its context ends rather than fail.
+		rctx, cancel := context.WithTimeout(ctx, waitLimit)
+		defer cancel()
+		if err := c.Run(rctx, nop); scalefield.ErrorCode(err) != scalefield.ECONFLICT {
 			t.Errorf("got %v, want code %s", err, scalefield.ECONFLICT)
 		}
 		if err := r.c.Run(ctx, nop); scalefield.ErrorCode(err) != scalefield.ECONFLICT {
