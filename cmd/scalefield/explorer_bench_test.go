@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,12 +195,14 @@ func BenchmarkExplorer(b *testing.B) {
 		names = append(names, n)
 	}
 	slices.Sort(names)
+	var summary strings.Builder
 	for _, n := range names {
 		d := perQuery[n]
 		slices.Sort(d)
-		fmt.Fprintf(os.Stderr, "%-56s n=%d p50 %7.1f ms  max %7.1f ms\n", n, len(d),
+		fmt.Fprintf(&summary, "%-56s n=%d p50 %7.1f ms  max %7.1f ms\n", n, len(d),
 			float64(d[len(d)/2].Microseconds())/1000, float64(d[len(d)-1].Microseconds())/1000)
 	}
+	fmt.Fprint(os.Stderr, summary.String())
 	b.ReportMetric(float64(rows), "silver-events")
 	b.ReportMetric(p95(explorer), "explorer-p95-ms")
 	b.ReportMetric(p95(timeseries), "timeseries-p95-ms")
@@ -212,11 +215,7 @@ func BenchmarkExplorer(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer out.Close()
-		for _, n := range names {
-			d := perQuery[n]
-			fmt.Fprintf(out, "%-56s n=%d p50 %7.1f ms  max %7.1f ms\n", n, len(d),
-				float64(d[len(d)/2].Microseconds())/1000, float64(d[len(d)-1].Microseconds())/1000)
-		}
+		fmt.Fprint(out, summary.String())
 		for _, q := range filters {
 			f := q.f
 			f.First = 50
