@@ -87,7 +87,7 @@ func NormalizeHECFields(b *scalefield.BronzeEvent) (*scalefield.SecurityEvent, m
 		}
 		e.Message = s
 	case trimmed[0] == '{':
-		// One JSON value (the envelope's decoder delimited it), read into
+		// One JSON value (reading the envelope delimited it), read into
 		// raw values: Unmarshal reads it as a Decoder would, without the
 		// Decoder's buffer.
 		var obj map[string]json.RawMessage
